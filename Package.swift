@@ -1,0 +1,53 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "aezoo",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "AEZoo", targets: ["Linalg", "Console", "HDF5", "Autoencoders", "Checkpoint", "Datasets", "Interop", "Zoo", "Render", "Evaluation"]),
+        .executable(name: "aezoo", targets: ["aezoo"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        // System libraries: a module map and one shim header each, nothing else.
+        .systemLibrary(name: "CHDF5", pkgConfig: "hdf5", providers: [.apt(["libhdf5-dev"])]),
+        .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+
+        .target(name: "Linalg", dependencies: ["CBLAS"]),
+        .target(name: "Console"),
+        .target(name: "HDF5", dependencies: ["CHDF5", "CZlib"]),
+        .target(name: "Autoencoders", dependencies: ["Linalg", "Console"]),
+        .target(name: "Checkpoint", dependencies: ["HDF5", "Linalg", "Autoencoders", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "Datasets", dependencies: ["HDF5", "Linalg", "CZlib"]),
+        .target(name: "Interop", dependencies: ["HDF5", "Linalg", "Autoencoders", "Checkpoint", "Datasets", "CZlib"]),
+        .target(name: "Render", dependencies: ["Linalg", "CZlib"]),
+        .target(name: "Evaluation", dependencies: ["Autoencoders", "Linalg"]),
+        .target(name: "Zoo", dependencies: ["Checkpoint", "Datasets", "Autoencoders", "Render", "Evaluation", "HDF5", .product(name: "Crypto", package: "swift-crypto")]),
+        // Helpers shared by the test targets: temporary directories, child processes, Python, built executables.
+        .target(name: "TestSupport"),
+        .executableTarget(name: "checkpoint-stress", dependencies: ["Checkpoint", "Linalg", "Autoencoders"]),
+        .executableTarget(name: "aezoo-bench", dependencies: ["Autoencoders", "Linalg", "Datasets"], path: "tools/bench/train", exclude: ["torch_bench.py"]),
+        .executableTarget(name: "aezoo", dependencies: [
+            "Linalg", "Console", "HDF5", "Autoencoders", "Checkpoint", "Datasets", "Interop", "Zoo", "Render", "Evaluation",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "LinalgTests", dependencies: ["Linalg"]),
+        .testTarget(name: "ConsoleTests", dependencies: ["Console"]),
+        .testTarget(name: "HDF5Tests", dependencies: ["HDF5", "TestSupport"]),
+        .testTarget(name: "AutoencodersTests", dependencies: ["Autoencoders", "Linalg", "Datasets"], exclude: ["Fixtures"]),
+        .testTarget(name: "CheckpointTests", dependencies: ["Checkpoint", "Autoencoders", "Linalg", "HDF5", "TestSupport", "checkpoint-stress"]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Linalg", "HDF5", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "InteropTests", dependencies: ["Interop", "Checkpoint", "Autoencoders", "Linalg", "HDF5", "TestSupport",
+                                                      .product(name: "Crypto", package: "swift-crypto")], exclude: ["Fixtures"]),
+        .testTarget(name: "RenderTests", dependencies: ["Render", "Linalg", "TestSupport"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Autoencoders", "Linalg"]),
+        .testTarget(name: "ZooTests", dependencies: ["Zoo", "Checkpoint", "Autoencoders", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["Linalg", "TestSupport"]),
+    ]
+)

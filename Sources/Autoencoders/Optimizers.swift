@@ -1,0 +1,155 @@
+import Foundation
+import Linalg
+
+// Each update below is the TensorFlow 1 C++ kernel's arithmetic, in float32, in the same order
+// (tensorflow/core/kernels/training_ops.cc), so a step matches TF to the last bit where the
+// platform's sqrt/division agree.
+
+/// Adam (Kingma & Ba) exactly as `tf.train.AdamOptimizer`:
+/// `lr_t = lr * sqrt(1 - beta2_power) / (1 - beta1_power)`, `m += (g - m) * (1 - beta1)`,
+/// `v += (g^2 - v) * (1 - beta2)`, `var -= m * lr_t / (sqrt(v) + epsilon)` (epsilon-hat), then
+/// `beta1_power *= beta1`, `beta2_power *= beta2`. Slots `<var>/Adam` (m) and `<var>/Adam_1` (v).
+public final class Adam: Optimizer {
+    public let config: OptimizerConfig
+    let table = SlotTable(suffixes: ["Adam", "Adam_1"], initialValue: [0, 0])
+    /// `beta1^t` and `beta2^t` for the next step t (start at beta1, beta2, as TF initialises them).
+    public private(set) var beta1Power: Float
+    public private(set) var beta2Power: Float
+
+    public init(config: OptimizerConfig) {
+        self.config = config
+        beta1Power = config.beta1; beta2Power = config.beta2
+    }
+
+    public func prepare(names: [String], shapes: [[Int]]) { table.prepare(names: names, shapes: shapes) }
+
+    public func apply(_ gradients: [Matrix], to parameters: inout [Matrix]) {
+        let lr = config.learningRate, b1 = config.beta1, b2 = config.beta2, eps = config.epsilon
+        let alpha = lr * (1 - beta2Power).squareRoot() / (1 - beta1Power)
+        let oneMinusB1 = 1 - b1, oneMinusB2 = 1 - b2
+        for v in parameters.indices {
+            updateEach(&parameters[v], gradients[v], &table.first[v], &table.second[v]) { p, g, m, s, n in
+                for i in 0..<n {
+                    let gi = g[i]
+                    m[i] += (gi - m[i]) * oneMinusB1
+                    s[i] += (gi * gi - s[i]) * oneMinusB2
+                    p[i] -= (m[i] * alpha) / (s[i].squareRoot() + eps)
+                }
+            }
+        }
+        beta1Power *= b1
+        beta2Power *= b2
+    }
+
+    public func exportState() -> VariableStore {
+        var store = VariableStore()
+        table.export(into: &store)
+        store["beta1_power"] = Tensor(scalar: beta1Power)
+        store["beta2_power"] = Tensor(scalar: beta2Power)
+        return store
+    }
+
+    public func importState(_ store: VariableStore) throws {
+        let p1 = try scalar("beta1_power", in: store), p2 = try scalar("beta2_power", in: store)
+        try table.load(store, nonSlot: ["beta1_power", "beta2_power"])
+        beta1Power = p1; beta2Power = p2
+    }
+}
+
+/// Plain gradient descent, `var -= lr * g` (`tf.train.GradientDescentOptimizer`). No slots.
+public final class SGD: Optimizer {
+    public let config: OptimizerConfig
+    let table = SlotTable(suffixes: [], initialValue: [])
+    public init(config: OptimizerConfig) { self.config = config }
+    public func prepare(names: [String], shapes: [[Int]]) { table.prepare(names: names, shapes: shapes) }
+    public func apply(_ gradients: [Matrix], to parameters: inout [Matrix]) {
+        let lr = config.learningRate
+        for v in parameters.indices {
+            parameters[v].data.withUnsafeMutableBufferPointer { p in
+                gradients[v].data.withUnsafeBufferPointer { g in for i in p.indices { p[i] -= g[i] * lr } }
+            }
+        }
+    }
+    public func exportState() -> VariableStore { VariableStore() }
+    public func importState(_ store: VariableStore) throws { try table.load(store, nonSlot: []) }
+}
+
+/// `tf.train.MomentumOptimizer`: `accum = accum * momentum + g`, `var -= lr * accum`
+/// (Nesterov: `var -= lr * g + lr * momentum * accum`). Slot `<var>/Momentum`.
+public final class Momentum: Optimizer {
+    public let config: OptimizerConfig
+    let table = SlotTable(suffixes: ["Momentum"], initialValue: [0])
+    public init(config: OptimizerConfig) { self.config = config }
+    public func prepare(names: [String], shapes: [[Int]]) { table.prepare(names: names, shapes: shapes) }
+    public func apply(_ gradients: [Matrix], to parameters: inout [Matrix]) {
+        let lr = config.learningRate, mu = config.momentum, nesterov = config.nesterov
+        for v in parameters.indices {
+            parameters[v].data.withUnsafeMutableBufferPointer { p in
+                gradients[v].data.withUnsafeBufferPointer { g in
+                    table.first[v].data.withUnsafeMutableBufferPointer { a in
+                        for i in p.indices {
+                            a[i] = a[i] * mu + g[i]
+                            if nesterov { p[i] -= g[i] * lr + a[i] * mu * lr } else { p[i] -= a[i] * lr }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    public func exportState() -> VariableStore { var s = VariableStore(); table.export(into: &s); return s }
+    public func importState(_ store: VariableStore) throws { try table.load(store, nonSlot: []) }
+}
+
+/// `tf.train.RMSPropOptimizer` (not centered): `ms += (g^2 - ms) * (1 - decay)`,
+/// `mom = mom * momentum + lr * g / sqrt(ms + epsilon)`, `var -= mom`.
+/// Slots `<var>/RMSProp` (ms, initialised to 1 as TF1 does) and `<var>/RMSProp_1` (mom, 0).
+public final class RMSProp: Optimizer {
+    public let config: OptimizerConfig
+    let table = SlotTable(suffixes: ["RMSProp", "RMSProp_1"], initialValue: [1, 0])
+    public init(config: OptimizerConfig) { self.config = config }
+    public func prepare(names: [String], shapes: [[Int]]) { table.prepare(names: names, shapes: shapes) }
+    public func apply(_ gradients: [Matrix], to parameters: inout [Matrix]) {
+        let lr = config.learningRate, rho = config.decay, mu = config.momentum, eps = config.epsilon
+        for v in parameters.indices {
+            updateEach(&parameters[v], gradients[v], &table.first[v], &table.second[v]) { p, g, ms, mom, n in
+                for i in 0..<n {
+                    let gi = g[i]
+                    ms[i] += (gi * gi - ms[i]) * (1 - rho)
+                    mom[i] = mom[i] * mu + lr * gi / (ms[i] + eps).squareRoot()
+                    p[i] -= mom[i]
+                }
+            }
+        }
+    }
+    public func exportState() -> VariableStore { var s = VariableStore(); table.export(into: &s); return s }
+    public func importState(_ store: VariableStore) throws { try table.load(store, nonSlot: []) }
+}
+
+/// `tf.train.AdagradOptimizer`: `accum += g^2`, `var -= lr * g / sqrt(accum)`.
+/// Slot `<var>/Adagrad`, initialised to `initialAccumulator` (TF default 0.1).
+public final class Adagrad: Optimizer {
+    public let config: OptimizerConfig
+    let table: SlotTable
+    public init(config: OptimizerConfig) {
+        self.config = config
+        table = SlotTable(suffixes: ["Adagrad"], initialValue: [config.initialAccumulator])
+    }
+    public func prepare(names: [String], shapes: [[Int]]) { table.prepare(names: names, shapes: shapes) }
+    public func apply(_ gradients: [Matrix], to parameters: inout [Matrix]) {
+        let lr = config.learningRate
+        for v in parameters.indices {
+            parameters[v].data.withUnsafeMutableBufferPointer { p in
+                gradients[v].data.withUnsafeBufferPointer { g in
+                    table.first[v].data.withUnsafeMutableBufferPointer { a in
+                        for i in p.indices {
+                            a[i] += g[i] * g[i]
+                            p[i] -= g[i] * lr / a[i].squareRoot()
+                        }
+                    }
+                }
+            }
+        }
+    }
+    public func exportState() -> VariableStore { var s = VariableStore(); table.export(into: &s); return s }
+    public func importState(_ store: VariableStore) throws { try table.load(store, nonSlot: []) }
+}

@@ -1,0 +1,328 @@
+import Foundation
+import HDF5
+import Linalg
+
+/// Opens a checkpoint, checks its structure, and reads variables on demand.
+///
+/// Opening validates the format name and version, the variable index against the stored
+/// datasets (nothing missing, nothing extra, every `tf_name` consistent) and every declared
+/// shape against the file size; reading a variable rejects NaN/Inf; `readAll` also checks the
+/// recorded SHA-256.
+///
+/// ```swift
+/// let reader = try CheckpointReader(path: "run/model.ckpt-100.h5")
+/// print(reader.variableNames, reader.metadata.globalStep)
+/// var store = model.variables
+/// try reader.restore(into: &store)                     // everything, strictly
+/// try reader.restore(into: &store, selection: .renamed(["encoder/kernel": "dense/kernel"]))
+/// ```
+public final class CheckpointReader {
+    public let path: String
+    public let metadata: CheckpointMetadata
+    /// Variable names in the order they were saved.
+    public let variableNames: [String]
+    private let file: H5File
+    private let variables: H5Group
+    private let recordedDigest: String?
+
+    /// What the file declares about one variable, read without loading it.
+    public struct VariableInfo: Equatable, Sendable {
+        public var name: String
+        public var shape: [Int]
+        public var dtype: DType
+        /// Bytes of the values in memory (`elements x dtype size`).
+        public var bytes: Int
+        /// Bytes the dataset occupies in the file (after compression).
+        public var storedBytes: Int
+    }
+
+    public init(path: String) throws {
+        self.path = path
+        do {
+            file = try H5File.open(path)
+            typealias A = CheckpointLayout.RootAttribute
+            guard try file.hasAttribute(A.format), try file.attribute(A.format).stringValue == CheckpointLayout.formatName else {
+                throw CheckpointError.notACheckpoint(file: path, reason: "root attribute '\(A.format)' is not \"\(CheckpointLayout.formatName)\"")
+            }
+            guard let version = try? file.attribute(A.formatVersion).int64Value else {
+                throw CheckpointError.invalidMetadata(file: path, field: A.formatVersion, reason: "missing or not an integer")
+            }
+            guard version >= 1, version <= CheckpointLayout.formatVersion else {
+                throw CheckpointError.unsupportedVersion(file: path, found: version, supported: CheckpointLayout.formatVersion)
+            }
+            guard try file.kind(of: CheckpointLayout.variablesGroup) == .group else {
+                throw CheckpointError.notACheckpoint(file: path, reason: "group '/\(CheckpointLayout.variablesGroup)' is missing")
+            }
+            variables = try file.openGroup(CheckpointLayout.variablesGroup)
+            guard let names = try? file.attribute(A.variableNames).stringsValue else {
+                throw CheckpointError.invalidMetadata(file: path, field: A.variableNames, reason: "missing or not a list of strings")
+            }
+            variableNames = names
+            recordedDigest = try file.hasAttribute(A.variablesSHA256) ? file.attribute(A.variablesSHA256).stringValue : nil
+            metadata = try Self.readMetadata(file, path: path)
+            try Self.checkIndex(names, against: variables, path: path)
+        } catch {
+            throw CheckpointError.from(error, file: path)
+        }
+    }
+
+    /// Closes the file (also done when the reader is released).
+    public func close() throws { try file.close() }
+
+    /// Shape, dtype and sizes of a variable, without reading it.
+    public func info(of name: String) throws -> VariableInfo {
+        let dataset = try openVariable(name)
+        do {
+            let shape = try dataset.shape()
+            let dtype = try Self.dtype(of: dataset, name: name, path: path)
+            var elements = 1
+            for d in shape {
+                let (p, overflow) = elements.multipliedReportingOverflow(by: d)
+                guard !overflow else { throw CheckpointError.absurdSize(file: path, variable: name, declaredBytes: Int.max) }
+                elements = p
+            }
+            let (bytes, overflow) = elements.multipliedReportingOverflow(by: dtype.byteSize)
+            return VariableInfo(name: name, shape: shape, dtype: dtype, bytes: overflow ? Int.max : bytes, storedBytes: try dataset.storageSize())
+        } catch {
+            throw CheckpointError.from(error, file: path, variable: name)
+        }
+    }
+
+    /// Reads one variable; rejects NaN/Inf, declared sizes the file cannot hold, and values that
+    /// do not match the variable's recorded SHA-256 (when the file has one).
+    public func tensor(named name: String) throws -> Tensor {
+        try tensor(named: name, verifyVariableChecksums: true)
+    }
+
+    /// Reads the named variables only (e.g. a model's weights without its optimizer slots),
+    /// each verified against its own SHA-256. The fast path for inference.
+    public func readVariables(_ names: [String]) throws -> VariableStore {
+        var store = VariableStore()
+        for name in names { store[name] = try tensor(named: name) }
+        return store
+    }
+
+    private func tensor(named name: String, verifyVariableChecksums: Bool) throws -> Tensor {
+        let dataset = try openVariable(name)
+        do {
+            let shape = try dataset.shape()
+            let dtype = try Self.dtype(of: dataset, name: name, path: path)
+            let tensor: Tensor
+            switch dtype {
+            case .float32, .float64:
+                let values = try dataset.read(as: Float.self)
+                if let index = values.firstIndex(where: { !$0.isFinite }) {
+                    throw CheckpointError.nonFinite(file: path, variable: name, index: index, value: values[index])
+                }
+                tensor = Tensor(shape: shape, floats: values, dtype: dtype)
+            case .int32, .int64:
+                tensor = Tensor(shape: shape, ints: try dataset.read(as: Int64.self), dtype: dtype)
+            }
+            if verifyVariableChecksums, try dataset.hasAttribute(CheckpointLayout.sha256Attribute),
+               let recorded = try dataset.attribute(CheckpointLayout.sha256Attribute).stringValue {
+                let computed = VariableDigest.hex(name: name, tensor: tensor)
+                guard computed == recorded else {
+                    throw CheckpointError.checksumMismatch(file: path, expected: "\(recorded) for '\(name)'", found: computed)
+                }
+            }
+            return tensor
+        } catch {
+            throw CheckpointError.from(error, file: path, variable: name)
+        }
+    }
+
+    /// Reads every variable in saved order and checks the recorded SHA-256.
+    public func readAll(verifyChecksum: Bool = true) throws -> VariableStore {
+        var store = VariableStore()
+        // One pass of hashing: the whole-file digest covers every variable, so per-variable
+        // digests are only checked when there is no whole-file one to check.
+        let perVariable = verifyChecksum && recordedDigest == nil
+        for name in variableNames { store[name] = try tensor(named: name, verifyVariableChecksums: perVariable) }
+        if verifyChecksum, let recordedDigest {
+            let computed = VariableDigest.hex(of: store)
+            guard computed == recordedDigest else {
+                throw CheckpointError.checksumMismatch(file: path, expected: recordedDigest, found: computed)
+            }
+        }
+        return store
+    }
+
+    /// Everything in the file.
+    public func contents() throws -> CheckpointContents {
+        CheckpointContents(variables: try readAll(), metadata: metadata)
+    }
+
+    /// Which variables `restore` copies.
+    public enum Selection: Sendable, Equatable {
+        /// Every variable of the target store, and the file must hold no others (strict, as a
+        /// model restore should be: a missing or extra variable means the wrong checkpoint).
+        case all
+        /// These names only (same name in file and store); other file variables are ignored.
+        case names([String])
+        /// Target name -> name in the file, e.g. `["encoder/kernel": "dense/kernel"]` to
+        /// restore one model's encoder into another.
+        case renamed([String: String])
+    }
+
+    /// Copies variables from the file into `store`. A variable already in `store` must match the
+    /// file's shape and dtype (the error names it and both shapes); new names are added.
+    /// Returns the target names restored, in order.
+    @discardableResult
+    public func restore(into store: inout VariableStore, selection: Selection = .all) throws -> [String] {
+        let pairs: [(target: String, source: String)]
+        switch selection {
+        case .all:
+            let fileNames = Set(variableNames)
+            for name in store.names where !fileNames.contains(name) { throw CheckpointError.missingVariable(file: path, name: name) }
+            if !store.isEmpty, let extra = variableNames.first(where: { !store.contains($0) }) {
+                throw CheckpointError.unexpectedVariable(file: path, name: extra)
+            }
+            pairs = variableNames.map { ($0, $0) }
+        case let .names(names):
+            pairs = names.map { ($0, $0) }
+        case let .renamed(map):
+            pairs = map.keys.sorted().map { ($0, map[$0]!) }
+        }
+        let known = Set(variableNames)
+        var loaded: [(String, Tensor)] = []
+        for (target, source) in pairs {
+            guard known.contains(source) else { throw CheckpointError.missingVariable(file: path, name: source) }
+            if let existing = store[target] {
+                let info = try info(of: source)
+                let label = target == source ? target : "\(target)' <- '\(source)"
+                guard info.shape == existing.shape else {
+                    throw CheckpointError.shapeMismatch(file: path, variable: label, expected: existing.shape, found: info.shape)
+                }
+                guard info.dtype == existing.dtype else {
+                    throw CheckpointError.dtypeMismatch(file: path, variable: label, expected: existing.dtype.rawValue, found: info.dtype.rawValue)
+                }
+            }
+            // A full restore checks the whole-file digest below, so it skips the per-variable ones.
+            loaded.append((target, try tensor(named: source, verifyVariableChecksums: selection != .all || recordedDigest == nil)))
+        }
+        if case .all = selection, let recordedDigest {
+            let computed = VariableDigest.hex(of: VariableStore(loaded))
+            guard computed == recordedDigest else {
+                throw CheckpointError.checksumMismatch(file: path, expected: recordedDigest, found: computed)
+            }
+        }
+        // Assign only after everything loaded and checked: a failed restore leaves `store` as it was.
+        for (target, tensor) in loaded { store[target] = tensor }
+        return loaded.map(\.0)
+    }
+
+    // MARK: Internals
+
+    private func openVariable(_ name: String) throws -> H5Dataset {
+        guard variableNames.contains(name) else { throw CheckpointError.missingVariable(file: path, name: name) }
+        do {
+            return try variables.openDataset(CheckpointLayout.linkName(forVariable: name))
+        } catch {
+            throw CheckpointError.from(error, file: path, variable: name)
+        }
+    }
+
+    private static func dtype(of dataset: H5Dataset, name: String, path: String) throws -> DType {
+        switch try dataset.dtype() {
+        case .float32?: return .float32
+        case .float64?: return .float64
+        case .int32?: return .int32
+        case .int64?: return .int64
+        case let other:
+            throw CheckpointError.dtypeMismatch(file: path, variable: name, expected: "float32, float64, int32 or int64",
+                                                found: other?.rawValue ?? "a non-numeric type")
+        }
+    }
+
+    private static func checkIndex(_ names: [String], against group: H5Group, path: String) throws {
+        var seen = Set<String>()
+        for name in names where !seen.insert(name).inserted {
+            throw CheckpointError.invalidMetadata(file: path, field: CheckpointLayout.RootAttribute.variableNames, reason: "'\(name)' is listed twice")
+        }
+        var stored = Set<String>()
+        for link in try group.memberNames() {
+            guard let name = CheckpointLayout.variableName(forLink: link), seen.contains(name) else {
+                throw CheckpointError.unexpectedVariable(file: path, name: CheckpointLayout.variableName(forLink: link) ?? link)
+            }
+            let dataset = try group.openDataset(link)
+            let tfName = try dataset.hasAttribute(CheckpointLayout.tfNameAttribute) ? dataset.attribute(CheckpointLayout.tfNameAttribute).stringValue : nil
+            guard tfName == name else {
+                throw CheckpointError.invalidMetadata(file: path, field: "\(link)@\(CheckpointLayout.tfNameAttribute)",
+                                                      reason: "is \(tfName.map { "'\($0)'" } ?? "missing"), expected '\(name)'")
+            }
+            stored.insert(name)
+        }
+        if let missing = names.first(where: { !stored.contains($0) }) {
+            throw CheckpointError.missingVariable(file: path, name: missing)
+        }
+    }
+
+    private static func readMetadata(_ file: H5File, path: String) throws -> CheckpointMetadata {
+        typealias A = CheckpointLayout.RootAttribute
+        var m = CheckpointMetadata()
+        func string(_ key: String) throws -> String? {
+            guard try file.hasAttribute(key) else { return nil }
+            guard let s = try file.attribute(key).stringValue else {
+                throw CheckpointError.invalidMetadata(file: path, field: key, reason: "is not a string")
+            }
+            return s
+        }
+        m.formatName = try string(A.format) ?? ""
+        m.formatVersion = try file.attribute(A.formatVersion).int64Value ?? 0
+        m.creator = try string(A.creator) ?? ""
+        m.creatorVersion = try string(A.creatorVersion) ?? ""
+        if let created = try string(A.createdAt) {
+            guard let date = CheckpointMetadata.parseISO8601(created) else {
+                throw CheckpointError.invalidMetadata(file: path, field: A.createdAt, reason: "'\(created)' is not an ISO 8601 time")
+            }
+            m.createdAt = date
+        }
+        if try file.hasAttribute(A.globalStep) {
+            guard let step = try file.attribute(A.globalStep).int64Value else {
+                throw CheckpointError.invalidMetadata(file: path, field: A.globalStep, reason: "is not an integer")
+            }
+            m.globalStep = step
+        }
+        m.modelSpecJSON = try string(A.modelSpec)
+        m.trainingRecipeJSON = try string(A.trainingRecipe)
+        m.metricsHistoryJSON = try string(A.metricsHistory)
+        m.trainingStateJSON = try string(A.trainingState)
+        if let notes = try string(A.notes) {
+            guard let decoded = try? JSONDecoder().decode([String: String].self, from: Data(notes.utf8)) else {
+                throw CheckpointError.invalidMetadata(file: path, field: A.notes, reason: "is not a JSON object of strings")
+            }
+            m.notes = decoded
+        }
+        switch try string(A.normalization) ?? "none" {
+        case "none": m.normalization = .none
+        case "standard":
+            let mean = try readVector(file, "\(CheckpointLayout.normalizationGroup)/mean", path: path)
+            let std = try readVector(file, "\(CheckpointLayout.normalizationGroup)/std", path: path)
+            guard mean.count == std.count, std.allSatisfy({ $0 > 0 }) else {
+                throw CheckpointError.invalidMetadata(file: path, field: A.normalization, reason: "mean and std must have equal length and std > 0")
+            }
+            m.normalization = .standard(mean: mean, std: std)
+        case let other:
+            throw CheckpointError.invalidMetadata(file: path, field: A.normalization, reason: "unknown kind '\(other)' (expected none or standard)")
+        }
+        if try file.kind(of: CheckpointLayout.codePriorGroup) == .group {
+            let mean = try readVector(file, "\(CheckpointLayout.codePriorGroup)/mean", path: path)
+            let covariance = try readVector(file, "\(CheckpointLayout.codePriorGroup)/covariance", path: path)
+            guard covariance.count == mean.count * mean.count else {
+                throw CheckpointError.invalidMetadata(file: path, field: CheckpointLayout.codePriorGroup,
+                                                      reason: "covariance has \(covariance.count) values for a \(mean.count)-dimensional mean")
+            }
+            m.codePrior = .init(mean: mean, covariance: covariance)
+        }
+        return m
+    }
+
+    private static func readVector(_ file: H5File, _ name: String, path: String) throws -> [Float] {
+        guard try file.kind(of: name) == .dataset else { throw CheckpointError.invalidMetadata(file: path, field: name, reason: "dataset is missing") }
+        let values = try file.openDataset(name).read(as: Float.self)
+        if let index = values.firstIndex(where: { !$0.isFinite }) {
+            throw CheckpointError.nonFinite(file: path, variable: name, index: index, value: values[index])
+        }
+        return values
+    }
+}

@@ -1,0 +1,49 @@
+import ArgumentParser
+import Foundation
+
+/// The `aezoo` command: train, checkpoint, share and use autoencoders.
+@main
+struct AEZoo: ParsableCommand {
+    static let version = "0.1.0"
+
+    static let configuration = CommandConfiguration(
+        commandName: "aezoo",
+        abstract: "Train, checkpoint, share and use autoencoders on 28x28 images.",
+        discussion: """
+        A MODEL is a zoo id (see 'aezoo zoo list'), a checkpoint file (.h5), or a checkpoint
+        directory (its latest checkpoint, as named by the TensorFlow-style 'checkpoint' file).
+
+        Examples:
+          aezoo zoo list
+          aezoo encode fashion/sparse-kl-200 --input /usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz -o codes.h5
+          aezoo visualize weights fashion/sparse-kl-200 -o weights.png
+          aezoo train --recipe recipe.json --checkpoint-dir runs/mine
+          aezoo inspect runs/mine
+        """,
+        version: version,
+        subcommands: CommandRegistry.all
+    )
+
+    /// Runs the command line, printing our own errors as `error: <file or flag>: <what>` plus a hint.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let error as CLIError {
+            FileHandle.standardError.write(Data(error.rendered.utf8))
+            Foundation.exit(error.exitCode)
+        } catch let error as ExitCode {
+            exit(withError: error)
+        } catch let error where isArgumentParserError(error) {
+            exit(withError: error)
+        } catch {
+            // Library errors (CheckpointError, DatasetError, ...) already name their file.
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            Foundation.exit(1)
+        }
+    }
+
+    private static func isArgumentParserError(_ error: Error) -> Bool {
+        error is ValidationError || error is CleanExit || String(reflecting: type(of: error)).hasPrefix("ArgumentParser.")
+    }
+}

@@ -1,0 +1,103 @@
+import ArgumentParser
+import Autoencoders
+import Checkpoint
+import Foundation
+import Linalg
+import Zoo
+
+/// The MODEL argument every command shares: a zoo id, a checkpoint file, or a checkpoint directory.
+struct ModelOption: ParsableArguments {
+    @Argument(help: "A zoo id (e.g. fashion/sparse-kl-200), a checkpoint file (.h5) or a checkpoint directory.")
+    var model: String
+
+    @OptionGroup var zoo: ZooOption
+
+    /// Resolves and restores the model. Zoo checkpoints are verified against the registry first.
+    func load() throws -> LoadedModel {
+        let fm = FileManager.default
+        if fm.fileExists(atPath: model) {
+            let file = try Saver.resolveCheckpoint(model)
+            let digest = PendingDigest(path: file)
+            return try LoadedModel(checkpoint: ModelCheckpoint(path: file), id: model, digest: digest)
+        }
+        if model.contains("/") && !model.hasPrefix(".") && !model.hasPrefix("/") && model.split(separator: "/").count == 2 {
+            let registry = try zoo.registry()
+            if registry.ids.contains(model) {
+                let entry = try registry.entry(model)
+                let url = try registry.checkpointLocation(entry)
+                // Hash while the model loads, then refuse it unless it matches the registry's pin.
+                let digest = PendingDigest(path: url.path)
+                let loaded = try LoadedModel(checkpoint: ModelCheckpoint(path: url.path), id: entry.id, digest: digest)
+                try registry.verify(entry, digest: try digest.value(), path: url.path)
+                return loaded
+            }
+            throw CLIError(model, "no such file, and not a zoo id", hint: "the zoo has: \(registry.ids.joined(separator: ", "))")
+        }
+        throw CLIError(model, "no such checkpoint file or directory", hint: "pass a zoo id (aezoo zoo list), a .h5 checkpoint or a training directory")
+    }
+}
+
+/// Where the zoo lives: `--zoo DIR`, `$AEZOO_ZOO`, or the `zoo/` folder of the repository this
+/// executable was built in (so `.build/release/aezoo` finds it from anywhere).
+struct ZooOption: ParsableArguments {
+    @Option(name: .customLong("zoo"), help: ArgumentHelp("The zoo directory (holds registry.json).", valueName: "dir"))
+    var directory: String?
+
+    var url: URL {
+        if let directory { return URL(fileURLWithPath: directory) }
+        if let env = ProcessInfo.processInfo.environment["AEZOO_ZOO"], !env.isEmpty { return URL(fileURLWithPath: env) }
+        let cwdZoo = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("zoo")
+        if FileManager.default.fileExists(atPath: cwdZoo.appendingPathComponent(Registry.fileName).path) { return cwdZoo }
+        // <repo>/.build/<config>/aezoo -> <repo>/zoo
+        let exe = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        var dir = exe.deletingLastPathComponent()
+        for _ in 0..<4 {
+            let candidate = dir.appendingPathComponent("zoo")
+            if FileManager.default.fileExists(atPath: candidate.appendingPathComponent(Registry.fileName).path) { return candidate }
+            dir = dir.deletingLastPathComponent()
+        }
+        return cwdZoo
+    }
+
+    func registry() throws -> Registry { try Registry.load(zoo: url) }
+}
+
+/// A restored model and what came with it.
+struct LoadedModel {
+    let checkpoint: ModelCheckpoint
+    let model: Autoencoder
+    /// The zoo id or the path the user gave.
+    let id: String
+    /// The checkpoint file's SHA-256, hashed in the background while the model loads.
+    private let digest: PendingDigest
+
+    init(checkpoint: ModelCheckpoint, id: String, digest: PendingDigest) throws {
+        self.checkpoint = checkpoint
+        self.model = try checkpoint.makeModel()
+        self.id = id
+        self.digest = digest
+    }
+
+    /// SHA-256 of the checkpoint file (waits for the background hash).
+    func sha256() throws -> String { try digest.value().sha256 }
+
+    var spec: ModelSpec { checkpoint.spec }
+    var normalization: Normalization { checkpoint.normalization }
+
+    /// Model-space inputs from raw inputs (applies the stored normalization).
+    func normalize(_ x: Matrix) throws -> Matrix {
+        guard x.cols == spec.inputSize else {
+            throw CLIError("--input", "rows have \(x.cols) features, the model expects \(spec.inputSize)")
+        }
+        var y = x
+        normalization.apply(to: &y)
+        return y
+    }
+
+    /// Raw-space outputs from model outputs (undoes the stored normalization).
+    func denormalize(_ x: Matrix) -> Matrix {
+        var y = x
+        normalization.invert(&y)
+        return y
+    }
+}

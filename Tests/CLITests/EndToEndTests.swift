@@ -1,0 +1,113 @@
+import Foundation
+import TestSupport
+import XCTest
+
+/// The command line as a user drives it: train a tiny model on real digits, then use it.
+final class EndToEndTests: XCTestCase {
+    func testTrainEncodeDecodeReconstructGenerateVisualizeEvaluate() throws {
+        let (images, labels) = try CLI.mnistTest()
+        let dir = try makeTemporaryDirectory("cli")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let runs = dir.appendingPathComponent("run").path
+
+        // Train: a 784-16-784 autoencoder (linear code, sigmoid output), 10 epochs, checkpoints every 50 steps.
+        var r = try CLI.run(["train", "-i", images, "--layers", "16", "--activation", "identity", "--epochs", "10", "--batch-size", "50",
+                             "--learning-rate", "0.005", "--checkpoint-dir", runs, "--save-every", "50", "--max-to-keep", "3", "--seed", "4", "--json"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let summary = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+        XCTAssertEqual(summary["steps"] as? Int, 200)
+        let state = try String(contentsOfFile: runs + "/checkpoint", encoding: .utf8)
+        XCTAssertTrue(state.contains("model_checkpoint_path: \"model.ckpt-200.h5\""), state)
+        let kept = try FileManager.default.contentsOfDirectory(atPath: runs).filter { $0.hasSuffix(".h5") }
+        XCTAssertEqual(kept.count, 3, "max_to_keep 3 keeps three files, got \(kept)")
+
+        // Encode to HDF5 and read it back with h5py.
+        let codes = dir.appendingPathComponent("codes.h5").path
+        r = try CLI.run(["encode", runs, "-i", images, "--labels", labels, "-o", codes, "--chunk-rows", "300"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let h5 = try CLI.python("""
+            import h5py, sys
+            f = h5py.File(sys.argv[1], 'r')
+            c = f['codes']
+            print(c.shape[0], c.shape[1], f['labels'].shape[0], c.attrs['model_id'], len(c.attrs['checkpoint_sha256']), bool((c[:] == c[:]).all()), c.dtype)
+            """, [codes])
+        XCTAssertEqual(h5.split(separator: " ").map(String.init), ["1000", "16", "1000", runs, "64", "True", "float32\n"])
+
+        // Decode codes to a picture, reconstruct to NPY, generate to PNG: decode the PNGs with Pillow.
+        let decoded = dir.appendingPathComponent("decoded.png").path
+        r = try CLI.run(["decode", runs, "-i", codes, "-o", decoded, "--count", "20", "--per-row", "10", "--scale", "1"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let recon = dir.appendingPathComponent("recon.npy").path
+        r = try CLI.run(["reconstruct", runs, "-i", images, "-o", recon, "--json"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let mse = (try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any])["meanSquaredError"] as! Double
+        // Well below predicting the mean image (MSE 0.067 on these digits): the model learned something.
+        XCTAssert(mse > 0 && mse < 0.05, "MSE \(mse)")
+        let samples = dir.appendingPathComponent("samples.png").path
+        r = try CLI.run(["generate", runs, "--count", "12", "--per-row", "4", "--seed", "9", "-o", samples, "--scale", "1"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let weights = dir.appendingPathComponent("weights.png").path
+        r = try CLI.run(["visualize", "weights", runs, "-o", weights, "--scale", "1"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        for (kind, extra) in [("reconstructions", ["-i", images, "--count", "6"]), ("samples", ["--count", "6", "--seed", "2"])] {
+            let picture = dir.appendingPathComponent("visualize-\(kind).png").path
+            r = try CLI.run(["visualize", kind, runs, "-o", picture] + extra)
+            XCTAssertEqual(r.status, 0, "visualize \(kind): \(r.stderr)")
+            XCTAssertTrue(FileManager.default.fileExists(atPath: picture), "visualize \(kind) wrote no picture")
+        }
+        let svg = dir.appendingPathComponent("training.svg").path
+        r = try CLI.run(["visualize", "training", runs, "-o", svg])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(try String(contentsOfFile: svg, encoding: .utf8).contains("<svg"))
+
+        let pictures = try CLI.python("""
+            import sys, numpy as np
+            from PIL import Image
+            for p in sys.argv[1:4]:
+                im = Image.open(p); im.load(); print(im.mode, im.size[0], im.size[1])
+            r = np.load(sys.argv[4]); print(r.shape[0], r.shape[1], r.dtype)
+            """, [decoded, samples, weights, recon])
+        let lines = pictures.split(separator: "\n").map(String.init)
+        // 10 tiles of 28 px + 1 px gaps (+ borders) per row, 2 rows; 4x3 samples; 16 weight tiles in a 4x4 grid.
+        XCTAssertEqual(lines[0].split(separator: " ").first, "L")
+        XCTAssertEqual(lines[3], "1000 784 float32")
+
+        // Same seed, same samples.
+        let again = dir.appendingPathComponent("again.png").path
+        XCTAssertEqual(try CLI.run(["generate", runs, "--count", "12", "--per-row", "4", "--seed", "9", "-o", again, "--scale", "1"]).status, 0)
+        XCTAssertEqual(FileManager.default.contents(atPath: samples), FileManager.default.contents(atPath: again))
+
+        // Evaluate with PCA and the probe, as JSON.
+        r = try CLI.run(["evaluate", runs, "-i", images, "--train", images, "--json"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let report = (try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any])["report"] as! [String: Any]
+        XCTAssertEqual(report["codeUnits"] as? Int, 16)
+        XCTAssertNotNil(report["pcaMSE"] as? Double)
+        XCTAssert((report["probeAccuracy"] as? Double ?? 0) > 0.5, "\(report)")
+
+        // Resume continues from the latest checkpoint.
+        r = try CLI.run(["train", "--resume", "-i", images, "--checkpoint-dir", runs, "--epochs", "11", "--json"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual((try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any])["steps"] as? Int, 220)
+    }
+
+    func testShardsCoverTheDatasetExactlyOnce() throws {
+        let (images, dir, runs) = try CLI.trainTinyModel(for: self)
+        var paths: [String] = []
+        for i in 0..<3 {
+            let out = dir.appendingPathComponent("shard-\(i).npy").path
+            let r = try CLI.run(["encode", runs, "-i", images, "--shard", "\(i)/3", "-o", out])
+            XCTAssertEqual(r.status, 0, r.stderr)
+            paths.append(out)
+        }
+        let whole = dir.appendingPathComponent("whole.npy").path
+        XCTAssertEqual(try CLI.run(["encode", runs, "-i", images, "-o", whole]).status, 0)
+        let same = try CLI.python("""
+            import sys, numpy as np
+            parts = np.concatenate([np.load(p) for p in sys.argv[1:4]])
+            whole = np.load(sys.argv[4])
+            print(parts.shape == whole.shape and bool((parts == whole).all()))
+            """, paths + [whole])
+        XCTAssertEqual(same, "True\n")
+    }
+}

@@ -1,0 +1,128 @@
+import Autoencoders
+import Checkpoint
+import Foundation
+import Linalg
+import TestSupport
+import XCTest
+@testable import Zoo
+
+/// The zoo refuses what it cannot trust: changed checkpoints, paths that leave the zoo, bad schemas.
+final class RegistryTrustTests: XCTestCase {
+    var root: URL!
+
+    override func setUpWithError() throws {
+        root = try makeTemporaryDirectory("zoo", removedAfter: self).appendingPathComponent("zoo")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+    }
+
+    /// A real, tiny checkpoint in the zoo and an entry pinning it.
+    func makeEntry(id: String = "mnist/tiny") throws -> ZooEntry {
+        let spec = ModelSpec(inputSize: 16, encoder: [.init(units: 4, activation: .sigmoid)])
+        let model = try Autoencoder(spec: spec, seed: 1)
+        let contents = try ModelCheckpoint.contents(model: model, trainer: nil, recipe: nil, normalization: .none, codePrior: nil)
+        let path = "\(id)/model.h5"
+        let file = root.appendingPathComponent(path)
+        try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try CheckpointWriter.write(contents, to: file.path, keepTimestamp: true)
+        let digest = try FileDigest(path: file.path)
+        return ZooEntry(id: id, title: "tiny", family: "basic", summary: "a test model", spec: spec,
+                        recipe: TrainingRecipe(epochs: 1, batchSize: 8, optimizer: .adam()),
+                        data: DataSource(dataset: "mnist-5k", split: "test", provenance: "synthetic", license: "none"),
+                        checkpoint: .init(path: path, sha256: digest.sha256, bytes: digest.bytes), aezooVersion: "test")
+    }
+
+    func testAVerifiedEntryLoadsAndRoundTripsThroughTheRegistryFile() throws {
+        let entry = try makeEntry()
+        try Registry(root: root, entries: [entry]).save()
+        let loaded = try Registry.load(zoo: root)
+        XCTAssertEqual(loaded.entries, [entry])
+        let url = try loaded.verifiedCheckpoint(entry)
+        XCTAssertEqual(try ModelCheckpoint(path: url.path).spec, entry.spec)
+    }
+
+    func testAChangedCheckpointIsRefused() throws {
+        let entry = try makeEntry()
+        let registry = Registry(root: root, entries: [entry])
+        let file = root.appendingPathComponent(entry.checkpoint.path)
+        var bytes = try Data(contentsOf: file)
+        bytes[bytes.count - 100] ^= 0xFF      // same size, different content
+        try bytes.write(to: file)
+        XCTAssertThrowsError(try registry.verifiedCheckpoint(entry)) { error in
+            guard case ZooError.checksumMismatch(let id, _, let expected, let actual) = error else { return XCTFail("\(error)") }
+            XCTAssertEqual(id, entry.id)
+            XCTAssertEqual(expected, entry.checkpoint.sha256)
+            XCTAssertNotEqual(actual, expected)
+            XCTAssertTrue("\(error)".contains("refused"))
+        }
+    }
+
+    func testPathsThatLeaveTheZooAreRefused() throws {
+        var entry = try makeEntry()
+        for bad in ["/etc/passwd", "../outside.h5", "mnist/../../outside.h5", "./mnist/tiny/model.h5", "~/model.h5"] {
+            entry.checkpoint.path = bad
+            XCTAssertThrowsError(try Registry(root: root, entries: [entry]).validate(), bad) { error in
+                guard case ZooError.pathEscapesZoo(_, let path) = error else { return XCTFail("\(bad): \(error)") }
+                XCTAssertEqual(path, bad)
+            }
+        }
+        // A symlink inside the zoo that points outside it.
+        let outside = root.deletingLastPathComponent().appendingPathComponent("elsewhere")
+        try FileManager.default.createDirectory(at: outside, withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(at: root.appendingPathComponent("link"), withDestinationURL: outside)
+        entry.checkpoint.path = "link/model.h5"
+        XCTAssertThrowsError(try Registry(root: root, entries: [entry]).validate()) { error in
+            guard case ZooError.pathEscapesZoo = error else { return XCTFail("\(error)") }
+        }
+    }
+
+    func testSchemaFailuresNameTheEntryAndTheField() throws {
+        let entry = try makeEntry()
+        try Registry(root: root, entries: [entry]).save()
+        let path = root.appendingPathComponent("registry.json")
+        func expect(_ edit: (inout [String: Any]) -> Void, field: String, file: StaticString = #filePath, line: UInt = #line) throws {
+            try Registry(root: root, entries: [entry]).save()
+            var json = try JSONSerialization.jsonObject(with: Data(contentsOf: path)) as! [String: Any]
+            var entries = json["entries"] as! [[String: Any]]
+            edit(&entries[0])
+            json["entries"] = entries
+            try JSONSerialization.data(withJSONObject: json).write(to: path)
+            XCTAssertThrowsError(try Registry.load(zoo: root), file: file, line: line) { error in
+                guard case ZooError.registryInvalid(_, let e, let f, _) = error else { return XCTFail("\(error)", file: file, line: line) }
+                XCTAssertEqual(e, "mnist/tiny", file: file, line: line)
+                XCTAssertEqual(f, field, file: file, line: line)
+            }
+        }
+        try expect({ $0["recipe"] = ["epochs": 1] }, field: "recipe.batchSize")
+        try expect({ var c = $0["checkpoint"] as! [String: Any]; c["bytes"] = "big"; $0["checkpoint"] = c }, field: "checkpoint.bytes")
+        try expect({ var d = $0["data"] as! [String: Any]; d["dataset"] = "cifar"; $0["data"] = d }, field: "data.dataset")
+        try expect({ var s = $0["spec"] as! [String: Any]; s["inputSize"] = -3; $0["spec"] = s }, field: "spec")
+        try expect({ $0["checkpoint"] = ["path": "x/model.h5", "sha256": "XYZ", "bytes": 1] }, field: "checkpoint.sha256")
+    }
+
+    func testExportImportRoundTripVerifiesTheBytes() throws {
+        let entry = try makeEntry()
+        let registry = Registry(root: root, entries: [entry])
+        try registry.save()
+        let archive = root.deletingLastPathComponent().appendingPathComponent("tiny.aezoo.h5").path
+        try ZooArchive.export(entry, from: registry, to: archive)
+
+        let other = root.deletingLastPathComponent().appendingPathComponent("other-zoo")
+        try FileManager.default.createDirectory(at: other, withIntermediateDirectories: true)
+        var target = Registry(root: other, entries: [])
+        let imported = try ZooArchive.importArchive(archive, into: &target)
+        XCTAssertEqual(imported, entry)
+        let copy = try Registry.load(zoo: other)
+        XCTAssertEqual(try FileDigest(path: copy.verifiedCheckpoint(imported).path).sha256, entry.checkpoint.sha256)
+        // Importing the same id again needs --replace.
+        XCTAssertThrowsError(try ZooArchive.importArchive(archive, into: &target)) { error in
+            XCTAssertEqual(error as? ZooError, .duplicateID(id: entry.id))
+        }
+        // A tampered archive is refused before anything is written.
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: archive))
+        let marker = Data("aezoo-checkpoint".utf8)
+        if let r = bytes.range(of: marker) { bytes[r.lowerBound] ^= 0x20 }
+        try bytes.write(to: URL(fileURLWithPath: archive))
+        var fresh = Registry(root: other, entries: [])
+        XCTAssertThrowsError(try ZooArchive.importArchive(archive, into: &fresh, replace: true))
+    }
+}
