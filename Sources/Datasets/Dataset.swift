@@ -37,6 +37,7 @@ public enum Dataset {
         } else if options.discoverLabels, !reader.hasLabels, format == .npy, let sibling = npyLabelsSibling(of: path) {
             reader = try ZippedLabelsReader(data: reader, labels: try NPYLabelReader(path: sibling))
         }
+        reader = FiniteRowsReader(base: reader)
         if let shard = options.shard {
             guard let total = reader.rowCount else {
                 throw DatasetError.badOption(option: "--shard", reason: "\(path): the row count is unknown, so it cannot be split")

@@ -35,6 +35,13 @@ final class ErrorPathTests: XCTestCase {
         let out = dir.appendingPathComponent("codes.h5").path
         try expectFailure(["encode", runs, "-i", truncated, "-o", out], mentions: ["error:", "cut-images-idx3-ubyte", "truncated"])
         XCTAssertFalse(FileManager.default.fileExists(atPath: out), "no output file after a failed encode")
+        // A NaN in the input is refused, naming the file, the row and the column.
+        let nan = dir.appendingPathComponent("nan.csv").path
+        var rows = (0..<3).map { _ in Array(repeating: "0.5", count: 784) }
+        rows[2][17] = "nan"
+        try rows.map { $0.joined(separator: ",") }.joined(separator: "\n").write(toFile: nan, atomically: true, encoding: .utf8)
+        try expectFailure(["encode", runs, "-i", nan, "--label-column", "none", "-o", out], mentions: ["error:", "nan.csv", "row 2", "column 17"])
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out), "no output file after a refused input")
         // Rows of the wrong width.
         let csv = dir.appendingPathComponent("narrow.csv").path
         try "1,2,3\n4,5,6\n".write(toFile: csv, atomically: true, encoding: .utf8)
