@@ -26,23 +26,31 @@ public final class Autoencoder {
 
     /// A freshly initialised model: kernels from `spec.initializer` drawn from a `RandomSource`
     /// seeded with `seed` (in variable order), biases zero. Throws if the spec does not validate.
-    public init(spec: ModelSpec, seed: UInt64) throws {
+    public convenience init(spec: ModelSpec, seed: UInt64) throws {
+        try self.init(spec: spec) { plan in
+            var rng = RandomSource(seed: seed)
+            return zip(plan.shapes, plan.isKernel).map { shape, isKernel in
+                isKernel ? spec.initializer.kernel(fanIn: shape[0], fanOut: shape[1], rng: &rng) : Matrix(rows: 1, cols: shape[0])
+            }
+        }
+    }
+
+    /// A model with the variables in `store` (see `load`). Nothing is drawn at random: restoring a
+    /// model for inference should not pay for an initialisation it throws away.
+    public convenience init(spec: ModelSpec, variables store: VariableStore) throws {
+        try self.init(spec: spec) { plan in
+            zip(plan.shapes, plan.isKernel).map { shape, isKernel in
+                isKernel ? Matrix(rows: shape[0], cols: shape[1]) : Matrix(rows: 1, cols: shape[0])
+            }
+        }
+        try load(store)
+    }
+
+    private init(spec: ModelSpec, parameters make: (ModelPlan) -> [Matrix]) throws {
         try spec.validate()
         self.spec = spec
         plan = ModelPlan(spec)
-        var rng = RandomSource(seed: seed)
-        var params: [Matrix] = []
-        for (shape, isKernel) in zip(plan.shapes, plan.isKernel) {
-            params.append(isKernel ? spec.initializer.kernel(fanIn: shape[0], fanOut: shape[1], rng: &rng)
-                                   : Matrix(rows: 1, cols: shape[0]))
-        }
-        parameters = params
-    }
-
-    /// A model with the variables in `store` (see `load`).
-    public convenience init(spec: ModelSpec, variables store: VariableStore) throws {
-        try self.init(spec: spec, seed: 0)
-        try load(store)
+        parameters = make(plan)
     }
 
     public var inputSize: Int { spec.inputSize }
