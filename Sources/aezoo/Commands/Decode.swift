@@ -37,7 +37,7 @@ struct Decode: ParsableCommand {
         }
         var rows = try loaded.model.decode(data)
         rows = loaded.denormalize(rows)
-        try ImageOutput.write(rows, to: out.output, perRow: picture.columns(default: 10), scale: picture.scale, attributes: try provenance(loaded))
+        try ImageOutput.write(rows, to: out.output, perRow: picture.columns(default: 10), scale: picture.scale, attributes: try loaded.provenance())
         Output.note("decoded \(rows.rows) codes: \(out.output)")
     }
 }

@@ -53,7 +53,7 @@ struct Encode: ParsableCommand {
             throw CLIError(input.input, "rows have \(reader.featureCount) values, \(loaded.id) expects \(loaded.spec.inputSize)")
         }
         let writer = try Dataset.create(out.output, featureCount: loaded.model.codeSize,
-                                        options: WriteOptions(attributes: try provenance(loaded)))
+                                        options: WriteOptions(attributes: try loaded.provenance()))
         let progress = ProgressLine(label: "encode", total: reader.rowCount)
         while let chunk = try reader.nextChunk(maxRows: chunkRows) {
             let codes = try loaded.model.encode(try loaded.normalize(chunk.images))
@@ -67,15 +67,4 @@ struct Encode: ParsableCommand {
                               seconds: Date().timeIntervalSince(start))
         if json { try Output.json(summary) } else { Output.note("encoded \(summary.rows) rows into \(summary.codeUnits)-unit codes: \(writer.path)") }
     }
-}
-
-/// Attributes that tie written data to the model that made it.
-func provenance(_ loaded: LoadedModel) throws -> [(String, AttributeValue)] {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys]
-    let normalization = String(decoding: try encoder.encode(loaded.normalization), as: UTF8.self)
-    let spec = String(decoding: try encoder.encode(loaded.spec), as: UTF8.self)
-    return [("model_id", .string(loaded.id)), ("checkpoint_sha256", .string(try loaded.sha256())),
-            ("normalization", .string(normalization)), ("model_spec", .string(spec)),
-            ("aezoo_version", .string(AEZoo.version))]
 }

@@ -47,7 +47,7 @@ struct Generate: ParsableCommand {
     func run() throws {
         let loaded = try model.load()
         let images = try Self.sample(loaded, count: count, seed: seed, source: codes)
-        try ImageOutput.write(images, to: out.output, perRow: picture.columns(default: 8), scale: picture.scale, attributes: try provenance(loaded))
+        try ImageOutput.write(images, to: out.output, perRow: picture.columns(default: 8), scale: picture.scale, attributes: try loaded.provenance())
         Output.note("generated \(count) images from \(codes.rawValue) codes (seed \(seed)): \(out.output)")
     }
 

@@ -40,16 +40,12 @@ struct Reconstruct: ParsableCommand {
         var squaredError = 0.0, rows = 0
         if ImageOutput.isPicture(out.output) {
             let x = try input.load(limit: count ?? 20).images
-            let r = loaded.denormalize(try loaded.model.reconstruct(try loaded.normalize(x)))
-            guard let s = ImageOutput.side(x.cols) else { throw CLIError(out.output, "rows of \(x.cols) values are not square images") }
-            let grid = try ImageGrid.reconstructions(originals: x, reconstructions: r, perRow: picture.columns(default: 10),
-                                                     tileWidth: s, tileHeight: s)
-            try PNG.write(grid.scaled(by: picture.scale), to: out.output)
-            squaredError = r.meanSquaredError(to: x) * Double(x.count); rows = x.rows
+            let mse = try Self.drawPicture(loaded, originals: x, to: out.output, picture: picture)
+            squaredError = mse * Double(x.count); rows = x.rows
         } else {
             let reader = try input.open()
             let writer = try Dataset.create(out.output, featureCount: reader.featureCount,
-                                            options: WriteOptions(datasetName: "reconstructions", attributes: try provenance(loaded)))
+                                            options: WriteOptions(datasetName: "reconstructions", attributes: try loaded.provenance()))
             let progress = ProgressLine(label: "reconstruct", total: count ?? reader.rowCount)
             while rows < (count ?? Int.max), let chunk = try reader.nextChunk(maxRows: min(4096, (count ?? Int.max) - rows)) {
                 let r = loaded.denormalize(try loaded.model.reconstruct(try loaded.normalize(chunk.images)))
@@ -64,5 +60,15 @@ struct Reconstruct: ParsableCommand {
         let mse = rows > 0 ? squaredError / Double(rows * loaded.spec.inputSize) : 0
         if json { try Output.json(Summary(model: loaded.id, rows: rows, meanSquaredError: mse, output: out.output)) }
         else { Output.note(String(format: "reconstructed %d rows, MSE %.6f: %@", rows, mse, out.output)) }
+    }
+
+    /// Originals above their reconstructions, as a PNG; returns the MSE of these rows.
+    static func drawPicture(_ loaded: LoadedModel, originals x: Matrix, to path: String, picture: PictureOptions) throws -> Double {
+        let r = loaded.denormalize(try loaded.model.reconstruct(try loaded.normalize(x)))
+        guard let s = ImageOutput.side(x.cols) else { throw CLIError(path, "rows of \(x.cols) values are not square images") }
+        let grid = try ImageGrid.reconstructions(originals: x, reconstructions: r, perRow: picture.columns(default: 10),
+                                                 tileWidth: s, tileHeight: s)
+        try PNG.write(grid.scaled(by: picture.scale), to: path)
+        return r.meanSquaredError(to: x)
     }
 }

@@ -74,11 +74,10 @@ struct Visualize: ParsableCommand {
 
         func run() throws {
             guard ImageOutput.isPicture(out.output) else { throw CLIError("--output", "must be a .png file") }
-            var command = Reconstruct()
-            command.model = model; command.input = input; command.out = out
-            command.count = count; command.picture = picture; command.json = false
-            try command.validate()
-            try command.run()
+            guard count >= 1 else { throw CLIError("--count", "must be at least 1, got \(count)") }
+            let loaded = try model.load()
+            let mse = try Reconstruct.drawPicture(loaded, originals: try input.load(limit: count).images, to: out.output, picture: picture)
+            Output.note(String(format: "drew %d reconstructions (MSE %.6f): %@", count, mse, out.output))
         }
     }
 
@@ -95,11 +94,10 @@ struct Visualize: ParsableCommand {
 
         func run() throws {
             guard ImageOutput.isPicture(out.output) else { throw CLIError("--output", "must be a .png file") }
-            var command = Generate()
-            command.model = model; command.out = out; command.count = count; command.seed = seed
-            command.codes = codes; command.picture = picture
-            try command.validate()
-            try command.run()
+            guard (1...100_000).contains(count) else { throw CLIError("--count", "must be between 1 and 100000, got \(count)") }
+            let images = try Generate.sample(try model.load(), count: count, seed: seed, source: codes)
+            try ImageOutput.writeGrid(images, to: out.output, perRow: picture.columns(default: 8), scale: picture.scale)
+            Output.note("drew \(count) samples from \(codes.rawValue) codes (seed \(seed)): \(out.output)")
         }
     }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Autoencoders
 import Checkpoint
+import Datasets
 import Foundation
 import Linalg
 import Zoo
@@ -99,5 +100,16 @@ struct LoadedModel {
         var y = x
         normalization.invert(&y)
         return y
+    }
+
+    /// Attributes that tie written data to the model that made it (HDF5 outputs carry them).
+    func provenance() throws -> [(String, AttributeValue)] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let normalization = String(decoding: try encoder.encode(normalization), as: UTF8.self)
+        let spec = String(decoding: try encoder.encode(spec), as: UTF8.self)
+        return [("model_id", .string(id)), ("checkpoint_sha256", .string(try sha256())),
+                ("normalization", .string(normalization)), ("model_spec", .string(spec)),
+                ("aezoo_version", .string(AEZoo.version))]
     }
 }
