@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "aezoo",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v15)],
     products: [
         .library(name: "AEZoo", targets: ["Linalg", "Console", "HDF5", "Autoencoders", "Checkpoint", "Datasets", "Interop", "Zoo", "Render", "Evaluation"]),
         .executable(name: "aezoo", targets: ["aezoo"]),
@@ -18,7 +18,9 @@ let package = Package(
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
-        .target(name: "Linalg", dependencies: ["CBLAS"]),
+        // Per-thread processor controls Swift cannot express: flush-to-zero mode, the spin-wait hint.
+        .target(name: "CProcessor"),
+        .target(name: "Linalg", dependencies: ["CBLAS", "CProcessor"]),
         .target(name: "Console"),
         .target(name: "HDF5", dependencies: ["CHDF5", "CZlib"]),
         .target(name: "Autoencoders", dependencies: ["Linalg", "Console"]),

@@ -153,7 +153,7 @@ public final class Autoencoder {
         var out = Matrix(rows: x.rows, cols: outputWidth)
         var workspaces: [Int: Workspace] = [:]
         var start = 0
-        while start < x.rows {
+        DenormalFlushing.run { while start < x.rows {
             let n = min(Self.inferenceChunk, x.rows - start)
             let ws = workspaces[n] ?? makeWorkspace(rows: n, corrupts: false)
             workspaces[n] = ws
@@ -165,7 +165,7 @@ public final class Autoencoder {
                 }
             } }
             start += n
-        }
+        } }
         return out
     }
 }

@@ -10,7 +10,11 @@ enum FastMath {
     static func exp(_ x: Float) -> Float {
         let x = Swift.min(Swift.max(x, -87), 88)
         // Cody-Waite reduction: x = n ln2 + r with |r| <= ln2 / 2 (Cephes expf constants).
-        let n = (x * 1.44269504088896341).rounded(.toNearestOrEven)
+        // Round x/ln2 to the nearest integer by adding 1.5 * 2^23: the sum's low mantissa bits are
+        // that integer. Plain arithmetic and bit moves, so the loop vectorises (`rounded()` is a
+        // libm call on baseline x86-64, and a trapping Int32(Float) conversion stops vectorisation).
+        let shifted = x * 1.44269504088896341 + 12582912
+        let n = shifted - 12582912
         var r = x - n * 0.693359375
         r -= n * -2.12194440e-4
         var p: Float = 1.9875691500e-4
@@ -20,7 +24,7 @@ enum FastMath {
         p = p * r + 1.6666665459e-1
         p = p * r + 5.0000001201e-1
         let y = p * r * r + r + 1
-        let scale = Float(bitPattern: UInt32(bitPattern: Int32(n) &+ 127) &<< 23)
+        let scale = Float(bitPattern: (shifted.bitPattern &- 0x4B40_0000 &+ 127) &<< 23)
         return y * scale
     }
 

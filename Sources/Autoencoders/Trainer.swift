@@ -100,13 +100,13 @@ public final class Trainer {
     @discardableResult
     public func fit(_ data: Matrix, epochs: Int,
                     onEvent: ((TrainingEvent) throws -> TrainingControl)? = nil) throws -> [EpochMetrics] {
-        try run(data, epochs: epochs, maxSteps: nil, onEvent: onEvent)
+        try DenormalFlushing.run { try run(data, epochs: epochs, maxSteps: nil, onEvent: onEvent) }
         return state.history
     }
 
     /// Trains exactly `steps` more updates (crossing epoch boundaries as needed), or fewer if a callback stops.
     public func train(_ data: Matrix, steps: Int, onEvent: ((TrainingEvent) throws -> TrainingControl)? = nil) throws {
-        try run(data, epochs: Int.max, maxSteps: steps, onEvent: onEvent)
+        try DenormalFlushing.run { try run(data, epochs: Int.max, maxSteps: steps, onEvent: onEvent) }
     }
 
     private func run(_ data: Matrix, epochs: Int, maxSteps: Int?,
@@ -174,7 +174,7 @@ public final class Trainer {
         ws.input.m.data.withUnsafeMutableBufferPointer { dst in
             batch.data.withUnsafeBufferPointer { src in dst.baseAddress!.update(from: src.baseAddress!, count: src.count) }
         }
-        return try step(ws).terms.total
+        return try DenormalFlushing.run { try step(ws).terms.total }
     }
 
     private func workspace(rows: Int) -> Workspace {

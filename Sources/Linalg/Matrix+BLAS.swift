@@ -21,6 +21,7 @@ extension Matrix {
         precondition(c.rows == m && c.cols == n, "gemm: output is \(c), need \(m)x\(n)")
         if m == 0 || n == 0 { return }
         if k == 0 { c.scale(by: beta); return }
+        OpenBLASRuntime.ensureConfigured()
         a.data.withUnsafeBufferPointer { pa in
             b.data.withUnsafeBufferPointer { pb in
                 c.data.withUnsafeMutableBufferPointer { pc in
@@ -44,11 +45,5 @@ extension Matrix {
         var c = Matrix(rows: m, cols: n)
         Matrix.gemm(self, ta, other, tb, into: &c)
         return c
-    }
-
-    /// Number of threads OpenBLAS uses for products.
-    public static var blasThreads: Int {
-        get { Int(openblas_get_num_threads()) }
-        set { openblas_set_num_threads(Int32(newValue)) }
     }
 }

@@ -26,6 +26,7 @@ public enum SymmetricDecompositions {
         guard n > 0, a.count == n * n else { throw LinalgError.invalidArgument("eigen: need \(n * n) elements, got \(a.count)") }
         var v = a
         var w = [Double](repeating: 0, count: n)
+        OpenBLASRuntime.ensureConfigured()
         let info = LAPACKE_dsyevd(LAPACK_ROW_MAJOR, Int8(UInt8(ascii: "V")), Int8(UInt8(ascii: "U")), Int32(n), &v, Int32(n), &w)
         guard info == 0 else { throw LinalgError.lapack(routine: "dsyevd", info: Int(info)) }
         return (w, v)
@@ -35,6 +36,7 @@ public enum SymmetricDecompositions {
     public static func cholesky(_ a: [Double], n: Int) throws -> [Double] {
         guard n > 0, a.count == n * n else { throw LinalgError.invalidArgument("cholesky: need \(n * n) elements, got \(a.count)") }
         var l = a
+        OpenBLASRuntime.ensureConfigured()
         let info = LAPACKE_dpotrf(LAPACK_ROW_MAJOR, Int8(UInt8(ascii: "L")), Int32(n), &l, Int32(n))
         guard info == 0 else { throw LinalgError.lapack(routine: "dpotrf", info: Int(info)) }
         for i in 0..<n { for j in (i + 1)..<n { l[i * n + j] = 0 } }
@@ -49,6 +51,7 @@ public enum SymmetricDecompositions {
         let block = 2048
         var buffer = [Double](repeating: 0, count: min(block, max(x.rows, 1)) * d)
         var start = 0
+        OpenBLASRuntime.ensureConfigured()
         while start < x.rows {
             let rows = min(block, x.rows - start)
             x.data.withUnsafeBufferPointer { p in

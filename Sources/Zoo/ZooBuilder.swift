@@ -28,9 +28,6 @@ public struct ZooBuilder {
     public mutating func build(_ id: String, version: String) throws -> ZooEntry {
         var entry = try registry.entry(id)
         let root = registry.root
-        // One BLAS thread: the same summation order on every build, so the same bytes (and on this
-        // class of machine, where two vCPUs share a core, one thread is also the faster choice).
-        Matrix.blasThreads = 1
         let train = try Self.load(entry.data.dataset, train: true, zoo: root)
         let test = try Self.load(entry.data.dataset, train: false, zoo: root)
         log("\(id): training \(entry.spec.layerSizes.map(String.init).joined(separator: "-")) on \(train.inputs.rows) rows, \(entry.recipe.epochs) epochs")

@@ -120,13 +120,10 @@ func runTorch(_ keys: [String], epochs: Int) -> [String: Double] {
 func benchmark() throws {
     let epochs = max(Int(option("--epochs", "2")) ?? 2, 1)
     let keys = option("--arch", "a,b,c").split(separator: ",").map(String.init)
-    // One BLAS thread by default: on the 2-vCPU machines this project runs on, the two vCPUs share a
-    // core and OpenBLAS's second thread only adds synchronisation (measured: (a) 3.4 s vs 7.5 s/epoch).
-    Matrix.blasThreads = Int(option("--threads", "1")) ?? 1
     let train = load("train")
     let load = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3).joined(separator: " ") ?? "?"
     print("machine load average (1/5/15 min): \(load)  (timings are wall-clock: run on an idle machine)")
-    print("aezoo-bench: \(train.rows) training images, BLAS threads \(Matrix.blasThreads), \(epochs) epoch(s) per model (first untimed when > 1)")
+    print("aezoo-bench: \(train.rows) training images, OpenBLAS \(OpenBLASRuntime.coreName) kernels, single-threaded, \(epochs) epoch(s) per model (first untimed when > 1)")
     // The peak is measured before and after the models and the larger kept: on a shared machine a
     // single probe can land in a busy moment and flatter the percentages.
     let peakBefore = sgemmPeak()

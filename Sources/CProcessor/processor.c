@@ -1,0 +1,2 @@
+/* Everything is static inline in include/processor.h; SwiftPM needs one source file. */
+#include "processor.h"
