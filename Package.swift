@@ -14,7 +14,9 @@ let package = Package(
     ],
     targets: [
         // System libraries: a module map and one shim header each, nothing else.
-        .systemLibrary(name: "CHDF5", pkgConfig: "hdf5", providers: [.apt(["libhdf5-dev"])]),
+        // HDF5 without pkg-config: its flags name the shared library, and aezoo links the static one
+        // (see Sources/CHDF5/module.modulemap).
+        .systemLibrary(name: "CHDF5", providers: [.apt(["libhdf5-dev"])]),
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
@@ -34,10 +36,13 @@ let package = Package(
         .target(name: "TestSupport"),
         .executableTarget(name: "checkpoint-stress", dependencies: ["Checkpoint", "Linalg", "Autoencoders"]),
         .executableTarget(name: "aezoo-bench", dependencies: ["Autoencoders", "Linalg", "Datasets"], path: "tools/bench/train", exclude: ["torch_bench.py"]),
+        // The command line links the Swift runtime and Foundation statically (the flag is needed when
+        // compiling too, so that the module's link entries name the static libraries): loading and
+        // binding their shared libraries was the largest part of every aezoo process's start-up.
         .executableTarget(name: "aezoo", dependencies: [
             "Linalg", "Console", "HDF5", "Autoencoders", "Checkpoint", "Datasets", "Interop", "Zoo", "Render", "Evaluation",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
+        ], swiftSettings: [.unsafeFlags(["-static-stdlib"])], linkerSettings: [.unsafeFlags(["-static-stdlib"])]),
 
         .testTarget(name: "LinalgTests", dependencies: ["Linalg"]),
         .testTarget(name: "ConsoleTests", dependencies: ["Console"]),

@@ -1,6 +1,6 @@
 #ifndef AEZOO_CHDF5_SHIM_H
 #define AEZOO_CHDF5_SHIM_H
-#include <hdf5.h>
+#include <hdf5/serial/hdf5.h>
 
 // HDF5 exposes these as macros that expand to function calls or casts Swift cannot import.
 static inline hid_t aezoo_h5p_default(void) { return H5P_DEFAULT; }
