@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Linalg
 
 /// The `aezoo` command: train, checkpoint, share and use autoencoders.
 @main
@@ -26,6 +27,10 @@ struct AEZoo: ParsableCommand {
 
     /// Runs the command line, printing our own errors as `error: <file or flag>: <what>` plus a hint.
     static func main() {
+        // OpenBLAS starts a worker thread as the library loads, and it polls a core until BLAS is
+        // configured (single-threaded, see OpenBLASRuntime). Configure first, before it competes
+        // with the checkpoint's hashing and decoding for the machine's cores.
+        _ = OpenBLASRuntime.coreName
         do {
             var command = try parseAsRoot()
             try command.run()
@@ -43,7 +48,10 @@ struct AEZoo: ParsableCommand {
         }
     }
 
+    /// `--help`, `--version` and usage errors arrive as ArgumentParser's internal error types.
+    /// Named through `_typeName`: `String(reflecting:)` of a type first asks the runtime whether
+    /// it conforms to the printing protocols, a scan of every conformance in the process.
     private static func isArgumentParserError(_ error: Error) -> Bool {
-        error is ValidationError || error is CleanExit || String(reflecting: type(of: error)).hasPrefix("ArgumentParser.")
+        error is ValidationError || error is CleanExit || _typeName(type(of: error), qualified: true).hasPrefix("ArgumentParser.")
     }
 }

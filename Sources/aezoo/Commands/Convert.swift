@@ -16,6 +16,7 @@ enum ConvertFormat: String, ExpressibleByArgument, CaseIterable {
 
 struct Convert: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "convert",
         abstract: "Convert between aezoo checkpoints and TensorFlow, Keras, safetensors and NumPy files.",
         discussion: """
         Formats are detected from the file where possible (--from/--to override). Importing into an \

@@ -5,6 +5,7 @@ import Linalg
 
 struct Decode: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "decode",
         abstract: "Decode codes back into images (a PNG grid) or vectors (.h5, .npy, .csv).",
         discussion: """
         Reads codes (e.g. what 'aezoo encode' wrote; HDF5 takes the 'codes' dataset), decodes them and \

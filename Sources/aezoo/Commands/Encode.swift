@@ -6,6 +6,7 @@ import Linalg
 
 struct Encode: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "encode",
         abstract: "Encode a dataset into codes, streaming in bounded memory.",
         discussion: """
         Reads the input a chunk at a time, applies the model's stored normalization, encodes, and \

@@ -6,6 +6,7 @@ import Linalg
 
 struct Evaluate: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "evaluate",
         abstract: "Measure a model on a test set: MSE, each loss term, code activity, PCA baseline, linear probe.",
         discussion: """
         Test MSE is the mean over pixels of (reconstruction - input)^2 in input units. With --train, \

@@ -15,6 +15,7 @@ enum CodeSource: String, ExpressibleByArgument, CaseIterable {
 
 struct Generate: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "generate",
         abstract: "Decode random codes into new images.",
         discussion: """
         By default codes come from the checkpoint's code prior (the mean and covariance of the \

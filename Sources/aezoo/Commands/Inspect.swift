@@ -5,6 +5,7 @@ import Foundation
 /// `aezoo inspect`: TensorFlow's inspect_checkpoint, for aezoo checkpoints.
 struct Inspect: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "inspect",
         abstract: "List a checkpoint's variables, optimizer state and metadata.",
         discussion: """
         Prints every variable under its TensorFlow name with shape, dtype, bytes (in memory and \

@@ -7,6 +7,7 @@ import Render
 
 struct Reconstruct: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "reconstruct",
         abstract: "Reconstruct inputs through the model (deterministic: no noise, the VAE uses its mean code).",
         discussion: """
         With a .png output, draws originals above their reconstructions; otherwise streams the \

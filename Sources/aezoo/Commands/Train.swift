@@ -19,6 +19,7 @@ extension TrainingRecipe.NormalizationChoice: ExpressibleByArgument {}
 
 struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "train",
         abstract: "Train an autoencoder and save TensorFlow-style checkpoints.",
         discussion: """
         The model and recipe come from a JSON file ({"spec": ModelSpec, "recipe": TrainingRecipe}, see \

@@ -7,6 +7,7 @@ import Zoo
 
 struct Visualize: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "visualize",
         abstract: "Draw a model: weight tiles, reconstructions, samples, loss curves.",
         discussion: """
         Examples:
@@ -19,6 +20,7 @@ struct Visualize: ParsableCommand {
 
     struct Weights: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "weights",
             abstract: "Each code unit's input weights as a tile, scaled per tile (UFLDL's display_network).",
             discussion: """
             Tiles are the first layer's kernel columns (for a stack, the first layer's units). Each tile is \
@@ -64,6 +66,7 @@ struct Visualize: ParsableCommand {
 
     struct Reconstructions: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "reconstructions",
             abstract: "Originals above their reconstructions, N per row.",
             discussion: "Example:\n  aezoo visualize reconstructions fashion/basic-softplus-200 -i t10k-images-idx3-ubyte.gz --count 20 -o recon.png")
         @OptionGroup var model: ModelOption
@@ -83,6 +86,7 @@ struct Visualize: ParsableCommand {
 
     struct Samples: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "samples",
             abstract: "A grid of generated images (codes from the stored prior unless --codes says otherwise).",
             discussion: "Example:\n  aezoo visualize samples fashion/vae-20 --count 64 --seed 3 -o samples.png")
         @OptionGroup var model: ModelOption
@@ -103,6 +107,7 @@ struct Visualize: ParsableCommand {
 
     struct Training: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "training",
             abstract: "Loss curves (each term per epoch) from the checkpoint's metrics history, as SVG.",
             discussion: "Example:\n  aezoo visualize training fashion/sparse-kl-200 -o training.svg --log")
         @OptionGroup var model: ModelOption

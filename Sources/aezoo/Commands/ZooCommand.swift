@@ -21,7 +21,7 @@ struct ZooCommand: ParsableCommand {
         subcommands: [List.self, Show.self, Verify.self, Build.self, Export.self, Import.self])
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "A table of the variants (--json for scripts).")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "A table of the variants (--json for scripts).")
         @OptionGroup var zoo: ZooOption
         @Flag(help: "Print the entries as JSON.") var json = false
 
@@ -42,7 +42,7 @@ struct ZooCommand: ParsableCommand {
     }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "One entry and its model card.")
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "One entry and its model card.")
         @OptionGroup var zoo: ZooOption
         @Argument(help: "The zoo id.") var id: String
         @Flag(help: "Print the entry as JSON.") var json = false
@@ -56,7 +56,7 @@ struct ZooCommand: ParsableCommand {
     }
 
     struct Verify: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Check checksums and that each checkpoint loads (all entries, or one).")
+        static let configuration = CommandConfiguration(commandName: "verify", abstract: "Check checksums and that each checkpoint loads (all entries, or one).")
         @OptionGroup var zoo: ZooOption
         @Argument(help: "The zoo id (default: every entry).") var id: String?
         @Flag(help: "Print results as JSON.") var json = false
@@ -87,6 +87,7 @@ struct ZooCommand: ParsableCommand {
 
     struct Build: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "build",
             abstract: "Retrain variants from their recipes: checkpoint, metrics, pictures, card, registry entry.",
             discussion: "Examples:\n  aezoo zoo build fashion/sparse-kl-200\n  aezoo zoo build --all")
         @OptionGroup var zoo: ZooOption
@@ -115,7 +116,7 @@ struct ZooCommand: ParsableCommand {
     }
 
     struct Export: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "One self-contained file: the checkpoint with its registry entry embedded.")
+        static let configuration = CommandConfiguration(commandName: "export", abstract: "One self-contained file: the checkpoint with its registry entry embedded.")
         @OptionGroup var zoo: ZooOption
         @Argument(help: "The zoo id.") var id: String
         @Option(name: [.short, .customLong("output")], help: ArgumentHelp("The export file.", valueName: "file")) var output: String
@@ -128,7 +129,7 @@ struct ZooCommand: ParsableCommand {
     }
 
     struct Import: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Verify an exported file (schema, SHA-256) and register it in this zoo.")
+        static let configuration = CommandConfiguration(commandName: "import", abstract: "Verify an exported file (schema, SHA-256) and register it in this zoo.")
         @OptionGroup var zoo: ZooOption
         @Argument(help: "The export file.") var file: String
         @Flag(help: "Replace an entry with the same id.") var replace = false
