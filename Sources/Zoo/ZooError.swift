@@ -6,6 +6,7 @@ public enum ZooError: Error, CustomStringConvertible, Equatable {
     case duplicateID(id: String)
     case pathEscapesZoo(entry: String, path: String)
     case checkpointMissing(entry: String, path: String)
+    case unreadable(path: String, reason: String)
     case checksumMismatch(entry: String, path: String, expected: String, actual: String)
     case sizeMismatch(entry: String, path: String, expected: Int, actual: Int)
     case buildFailed(entry: String, reason: String)
@@ -25,6 +26,8 @@ public enum ZooError: Error, CustomStringConvertible, Equatable {
             "entry '\(entry)': checkpoint path '\(path)' leaves the zoo directory (absolute, '..' or a symlink out); refused"
         case let .checkpointMissing(entry, path):
             "entry '\(entry)': checkpoint \(path) does not exist"
+        case let .unreadable(path, reason):
+            "\(path): cannot read: \(reason)"
         case let .checksumMismatch(entry, path, expected, actual):
             "entry '\(entry)': \(path): SHA-256 is \(actual), the registry says \(expected); the file was changed or corrupted, refused"
         case let .sizeMismatch(entry, path, expected, actual):

@@ -126,3 +126,34 @@ final class RegistryTrustTests: XCTestCase {
         XCTAssertThrowsError(try ZooArchive.importArchive(archive, into: &fresh, replace: true))
     }
 }
+
+extension RegistryTrustTests {
+    func testIDsAndDigestsAreCheckedCharacterByCharacter() {
+        for good in ["fashion/sparse-kl-200", "mnist/vae-20", "a/b", "digits/sae.v2", "0-x/1.2-y"] {
+            XCTAssertTrue(Registry.isWellFormedID(good), good)
+        }
+        for bad in ["", "fashion", "/x", "x/", "a/b/c", "Fashion/x", "fash.ion/x", "a b/c", "a/b\n", "a/ü", "a//b", "a/b_c"] {
+            XCTAssertFalse(Registry.isWellFormedID(bad), bad)
+        }
+        let hex = String(repeating: "0123456789abcdef", count: 4)
+        XCTAssertTrue(Registry.isLowercaseHex(hex, length: 64))
+        XCTAssertFalse(Registry.isLowercaseHex(hex.uppercased(), length: 64))
+        XCTAssertFalse(Registry.isLowercaseHex(String(hex.dropLast()), length: 64))
+        XCTAssertFalse(Registry.isLowercaseHex(String(hex.dropLast()) + "g", length: 64))
+    }
+
+    func testFileDigestsMatchHashingTheBytesAndAMissingFileIsNamed() throws {
+        var rng = RandomSource(seed: 3)
+        // Not a multiple of the 1 MiB read size, so the last read is a short one.
+        let bytes = (0..<(3 << 20) + 12_345).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+        let file = root.appendingPathComponent("blob.bin")
+        try Data(bytes).write(to: file)
+        XCTAssertEqual(try FileDigest(path: file.path), FileDigest(bytes: bytes))
+        XCTAssertEqual(FileDigest(bytes: Array("abc".utf8)).sha256, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        let missing = root.appendingPathComponent("missing.h5").path
+        XCTAssertThrowsError(try FileDigest(path: missing)) { error in
+            guard case let ZooError.unreadable(path, _)? = error as? ZooError else { return XCTFail("\(error)") }
+            XCTAssertEqual(path, missing)
+        }
+    }
+}
