@@ -91,60 +91,25 @@ public final class CheckpointReader {
     /// Reads one variable; rejects NaN/Inf, declared sizes the file cannot hold, and values that
     /// do not match the variable's recorded SHA-256 (when the file has one).
     public func tensor(named name: String) throws -> Tensor {
-        try tensor(named: name, verifyVariableChecksums: true)
+        try readVerified([name], verification: .eachVariable)[0]
     }
 
     /// Reads the named variables only (e.g. a model's weights without its optimizer slots),
     /// each verified against its own SHA-256. The fast path for inference.
     public func readVariables(_ names: [String]) throws -> VariableStore {
-        var store = VariableStore()
-        for name in names { store[name] = try tensor(named: name) }
-        return store
-    }
-
-    private func tensor(named name: String, verifyVariableChecksums: Bool) throws -> Tensor {
-        let dataset = try openVariable(name)
-        do {
-            let shape = try dataset.shape()
-            let dtype = try Self.dtype(of: dataset, name: name, path: path)
-            let tensor: Tensor
-            switch dtype {
-            case .float32, .float64:
-                let values = try dataset.read(as: Float.self)
-                if let index = values.firstIndex(where: { !$0.isFinite }) {
-                    throw CheckpointError.nonFinite(file: path, variable: name, index: index, value: values[index])
-                }
-                tensor = Tensor(shape: shape, floats: values, dtype: dtype)
-            case .int32, .int64:
-                tensor = Tensor(shape: shape, ints: try dataset.read(as: Int64.self), dtype: dtype)
-            }
-            if verifyVariableChecksums, try dataset.hasAttribute(CheckpointLayout.sha256Attribute),
-               let recorded = try dataset.attribute(CheckpointLayout.sha256Attribute).stringValue {
-                let computed = VariableDigest.hex(name: name, tensor: tensor)
-                guard computed == recorded else {
-                    throw CheckpointError.checksumMismatch(file: path, expected: "\(recorded) for '\(name)'", found: computed)
-                }
-            }
-            return tensor
-        } catch {
-            throw CheckpointError.from(error, file: path, variable: name)
-        }
+        VariableStore(zip(names, try readVerified(names, verification: .eachVariable)).map { ($0, $1) })
     }
 
     /// Reads every variable in saved order and checks the recorded SHA-256.
     public func readAll(verifyChecksum: Bool = true) throws -> VariableStore {
-        var store = VariableStore()
-        // One pass of hashing: the whole-file digest covers every variable, so per-variable
-        // digests are only checked when there is no whole-file one to check.
-        let perVariable = verifyChecksum && recordedDigest == nil
-        for name in variableNames { store[name] = try tensor(named: name, verifyVariableChecksums: perVariable) }
-        if verifyChecksum, let recordedDigest {
-            let computed = VariableDigest.hex(of: store)
-            guard computed == recordedDigest else {
-                throw CheckpointError.checksumMismatch(file: path, expected: recordedDigest, found: computed)
-            }
-        }
-        return store
+        VariableStore(zip(variableNames, try readVerified(variableNames, verification: fullReadVerification(verifyChecksum))).map { ($0, $1) })
+    }
+
+    /// How reading every variable is verified: one pass of hashing, since the whole-file digest
+    /// covers every variable; per-variable digests only when there is no whole-file one.
+    private func fullReadVerification(_ verify: Bool) -> Verification {
+        guard verify else { return .none }
+        return recordedDigest.map { .wholeCheckpoint(recorded: $0) } ?? .eachVariable
     }
 
     /// Everything in the file.
@@ -184,8 +149,10 @@ public final class CheckpointReader {
             pairs = map.keys.sorted().map { ($0, map[$0]!) }
         }
         let known = Set(variableNames)
-        var loaded: [(String, Tensor)] = []
-        for (target, source) in pairs {
+        // A full restore checks the whole-file digest, so it skips the per-variable ones.
+        let verification = selection == .all ? fullReadVerification(true) : .eachVariable
+        let tensors = try readVerified(pairs.map(\.source), verification: verification) { i in
+            let (target, source) = pairs[i]
             guard known.contains(source) else { throw CheckpointError.missingVariable(file: path, name: source) }
             if let existing = store[target] {
                 let info = try info(of: source)
@@ -197,18 +164,93 @@ public final class CheckpointReader {
                     throw CheckpointError.dtypeMismatch(file: path, variable: label, expected: existing.dtype.rawValue, found: info.dtype.rawValue)
                 }
             }
-            // A full restore checks the whole-file digest below, so it skips the per-variable ones.
-            loaded.append((target, try tensor(named: source, verifyVariableChecksums: selection != .all || recordedDigest == nil)))
-        }
-        if case .all = selection, let recordedDigest {
-            let computed = VariableDigest.hex(of: VariableStore(loaded))
-            guard computed == recordedDigest else {
-                throw CheckpointError.checksumMismatch(file: path, expected: recordedDigest, found: computed)
-            }
         }
         // Assign only after everything loaded and checked: a failed restore leaves `store` as it was.
-        for (target, tensor) in loaded { store[target] = tensor }
-        return loaded.map(\.0)
+        for (pair, tensor) in zip(pairs, tensors) { store[pair.target] = tensor }
+        return pairs.map(\.target)
+    }
+
+    // MARK: Reading and verifying
+
+    /// What the variables a read returns are checked against.
+    private enum Verification {
+        /// Each variable against its own `sha256` attribute (when it has one).
+        case eachVariable
+        /// All of them, in index order, against the root's `variables_sha256`.
+        case wholeCheckpoint(recorded: String)
+        case none
+    }
+
+    /// Reads `names` in order; `beforeEach(i)` runs before the `i`th is read (to check it
+    /// against its target). The SHA-256 of each variable read is computed on another thread
+    /// while the next ones are read and decompressed, and every digest is compared before
+    /// anything is returned.
+    private func readVerified(_ names: [String], verification: Verification,
+                              beforeEach: (Int) throws -> Void = { _ in }) throws -> [Tensor] {
+        let digests = BackgroundDigests()
+        var tensors: [Tensor] = []
+        tensors.reserveCapacity(names.count)
+        var recorded: [(name: String, sha256: String)] = []
+        for (i, name) in names.enumerated() {
+            try beforeEach(i)
+            let dataset = try openVariable(name)
+            let tensor = try readTensor(dataset, name: name)
+            switch verification {
+            case .eachVariable:
+                if let sha256 = try recordedSHA256(of: dataset, name: name) {
+                    digests.add(name, tensor, whole: false, own: true)
+                    recorded.append((name, sha256))
+                }
+            case .wholeCheckpoint:
+                digests.add(name, tensor, whole: true, own: false)
+            case .none:
+                break
+            }
+            tensors.append(tensor)
+        }
+        switch verification {
+        case .eachVariable:
+            for (name, expected) in recorded {
+                let computed = digests.digest(of: name)
+                guard computed == expected else {
+                    throw CheckpointError.checksumMismatch(file: path, expected: "\(expected) for '\(name)'", found: computed)
+                }
+            }
+        case let .wholeCheckpoint(expected):
+            let computed = digests.wholeDigest()
+            guard computed == expected else { throw CheckpointError.checksumMismatch(file: path, expected: expected, found: computed) }
+        case .none:
+            break
+        }
+        return tensors
+    }
+
+    /// One variable's values; rejects NaN/Inf and declared sizes the file cannot hold.
+    private func readTensor(_ dataset: H5Dataset, name: String) throws -> Tensor {
+        do {
+            let shape = try dataset.shape()
+            switch try Self.dtype(of: dataset, name: name, path: path) {
+            case let dtype where dtype == .float32 || dtype == .float64:
+                let values = try dataset.read(as: Float.self)
+                if let index = FiniteCheck.firstNonFinite(values) {
+                    throw CheckpointError.nonFinite(file: path, variable: name, index: index, value: values[index])
+                }
+                return Tensor(shape: shape, floats: values, dtype: dtype)
+            case let dtype:
+                return Tensor(shape: shape, ints: try dataset.read(as: Int64.self), dtype: dtype)
+            }
+        } catch {
+            throw CheckpointError.from(error, file: path, variable: name)
+        }
+    }
+
+    private func recordedSHA256(of dataset: H5Dataset, name: String) throws -> String? {
+        do {
+            guard try dataset.hasAttribute(CheckpointLayout.sha256Attribute) else { return nil }
+            return try dataset.attribute(CheckpointLayout.sha256Attribute).stringValue
+        } catch {
+            throw CheckpointError.from(error, file: path, variable: name)
+        }
     }
 
     // MARK: Internals
@@ -320,7 +362,7 @@ public final class CheckpointReader {
     private static func readVector(_ file: H5File, _ name: String, path: String) throws -> [Float] {
         guard try file.kind(of: name) == .dataset else { throw CheckpointError.invalidMetadata(file: path, field: name, reason: "dataset is missing") }
         let values = try file.openDataset(name).read(as: Float.self)
-        if let index = values.firstIndex(where: { !$0.isFinite }) {
+        if let index = FiniteCheck.firstNonFinite(values) {
             throw CheckpointError.nonFinite(file: path, variable: name, index: index, value: values[index])
         }
         return values

@@ -16,14 +16,17 @@ public enum CheckpointWriter {
         try validate(contents.variables, file: path)
         var metadata = contents.metadata
         if !keepTimestamp { metadata.createdAt = Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down)) }
+        // Hashing runs on its own thread while the variables are compressed and written.
+        let digests = BackgroundDigests()
+        for (name, tensor) in contents.variables { digests.add(name, tensor, whole: true, own: true) }
         try AtomicFile.write(to: path) { temporary in
             do {
                 let file = try H5File.create(temporary)
-                try writeVariables(contents.variables, into: file)
+                try writeVariables(contents.variables, into: file, digests: digests)
                 // The index keeps the caller's order, which HDF5's (alphabetical) listing does not.
                 try file.setAttribute(CheckpointLayout.RootAttribute.variableNames, .strings(contents.variables.names))
                 try writeMetadata(metadata, into: file)
-                try file.setAttribute(CheckpointLayout.RootAttribute.variablesSHA256, .string(VariableDigest.hex(of: contents.variables)))
+                try file.setAttribute(CheckpointLayout.RootAttribute.variablesSHA256, .string(digests.wholeDigest()))
                 try file.close()
             } catch {
                 throw CheckpointError.from(error, file: path)
@@ -34,13 +37,13 @@ public enum CheckpointWriter {
     static func validate(_ variables: VariableStore, file: String) throws {
         for (name, tensor) in variables {
             guard !name.isEmpty else { throw CheckpointError.invalidArgument("\(file): a variable has an empty name") }
-            if tensor.isFloating, let index = tensor.floats.firstIndex(where: { !$0.isFinite }) {
+            if tensor.isFloating, let index = FiniteCheck.firstNonFinite(tensor.floats) {
                 throw CheckpointError.nonFinite(file: file, variable: name, index: index, value: tensor.floats[index])
             }
         }
     }
 
-    static func writeVariables(_ variables: VariableStore, into file: H5File) throws {
+    static func writeVariables(_ variables: VariableStore, into file: H5File, digests: BackgroundDigests) throws {
         let group = try file.createGroup(CheckpointLayout.variablesGroup)
         for (name, tensor) in variables {
             let link = CheckpointLayout.linkName(forVariable: name)
@@ -52,7 +55,7 @@ public enum CheckpointWriter {
             case .int64: dataset = try group.createDataset(link, values: tensor.ints, shape: tensor.shape, options: options(tensor))
             }
             try dataset.setAttribute(CheckpointLayout.tfNameAttribute, .string(name))
-            try dataset.setAttribute(CheckpointLayout.sha256Attribute, .string(VariableDigest.hex(name: name, tensor: tensor)))
+            try dataset.setAttribute(CheckpointLayout.sha256Attribute, .string(digests.digest(of: name)))
         }
     }
 
@@ -99,13 +102,7 @@ public enum CheckpointWriter {
 }
 
 extension CheckpointMetadata {
-    static func iso8601(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        return formatter.string(from: date)
-    }
+    static func iso8601(_ date: Date) -> String { ISO8601Time.format(date) }
 
-    static func parseISO8601(_ text: String) -> Date? {
-        ISO8601DateFormatter().date(from: text)
-    }
+    static func parseISO8601(_ text: String) -> Date? { ISO8601Time.parse(text) }
 }

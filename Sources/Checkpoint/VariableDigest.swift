@@ -10,14 +10,23 @@ enum VariableDigest {
     static func hex(of variables: VariableStore) -> String {
         var hasher = SHA256()
         for (name, tensor) in variables { update(&hasher, name: name, tensor: tensor) }
-        return hasher.finalize().map { String(format2: $0) }.joined()
+        return hex(hasher.finalize())
     }
 
     /// The digest of one variable: the same bytes it contributes to `hex(of:)`.
     static func hex(name: String, tensor: Tensor) -> String {
         var hasher = SHA256()
         update(&hasher, name: name, tensor: tensor)
-        return hasher.finalize().map { String(format2: $0) }.joined()
+        return hex(hasher.finalize())
+    }
+
+    /// Lowercase hex, two digits per byte.
+    static func hex(_ digest: SHA256.Digest) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(2 * SHA256.byteCount)
+        for byte in digest { out.append(digits[Int(byte >> 4)]); out.append(digits[Int(byte & 15)]) }
+        return String(decoding: out, as: UTF8.self)
     }
 
     static func update(_ hasher: inout SHA256, name: String, tensor: Tensor) {
@@ -43,14 +52,6 @@ enum VariableDigest {
     static func elementsHex(_ tensor: Tensor) -> String {
         var hasher = SHA256()
         updateElements(&hasher, tensor)
-        return hasher.finalize().map { String(format2: $0) }.joined()
-    }
-}
-
-extension String {
-    /// Two lowercase hex digits.
-    init(format2 byte: UInt8) {
-        let digits = Array("0123456789abcdef")
-        self = String([digits[Int(byte >> 4)], digits[Int(byte & 15)]])
+        return hex(hasher.finalize())
     }
 }
