@@ -275,9 +275,14 @@ public final class H5Dataset: H5Object {
             guard size <= hsize_t(limit) else {
                 throw HDF5Error.sizeTooLarge(path: file.path, object: name, declaredBytes: Int(clamping: size), limitBytes: limit)
             }
-            var bytes = [UInt8](repeating: 0, count: Int(size))
             var filters: UInt32 = 0
-            try h5Check(H5Dread_chunk(id, aezoo_h5p_default(), &offset, &filters, &bytes), "read chunk \(k) of \(name)", path: file.path)
+            // Not zero-filled first: HDF5 writes every byte, and filling megabytes of fresh pages
+            // was 3% of a one-image encode's CPU time.
+            let bytes = try [UInt8](unsafeUninitializedCapacity: Int(size)) { buffer, initialized in
+                try h5Check(H5Dread_chunk(id, aezoo_h5p_default(), &offset, &filters, buffer.baseAddress),
+                            "read chunk \(k) of \(name)", path: file.path)
+                initialized = Int(size)
+            }
             guard filters == 0 else { return nil }
             stored.append(bytes)
         }
