@@ -8,6 +8,9 @@
 //                                        M more in a new one
 //   checkpoint-stress bench DIR [REPEATS] save and restore a trained 784-1000-784 model with its
 //                                        Adam state; prints JSON timings (tools/bench/checkpoint)
+//   checkpoint-stress time FILE [REPEATS] save a copy of checkpoint FILE and restore it, REPEATS times
+//                                        after one untimed round; prints every timing as JSON (the
+//                                        benchmark alternates these runs with h5py's)
 import Autoencoders
 import Checkpoint
 import Foundation
@@ -93,14 +96,39 @@ func bench(directory: String, repeats: Int) throws {
     FileHandle.standardOutput.write(Data("\n".utf8))
 }
 
+/// Times saving the contents of `file` to a sibling file and restoring that copy: the whole atomic
+/// save, the full restore (every check), and the model's weights alone.
+func time(file: String, repeats: Int) throws {
+    let contents = try CheckpointReader(path: file).contents()
+    let modelNames = try ModelCheckpoint(path: file).modelVariables.names
+    let copy = URL(fileURLWithPath: file).deletingLastPathComponent().appendingPathComponent("aezoo-copy.h5").path
+    func seconds(_ body: () throws -> Void) rethrows -> Double {
+        let start = DispatchTime.now().uptimeNanoseconds
+        try body()
+        return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    }
+    var saves: [Double] = [], restores: [Double] = [], weightsOnly: [Double] = []
+    for round in 0...repeats {
+        let save = try seconds { try CheckpointWriter.write(contents, to: copy) }
+        let restore = try seconds { _ = try CheckpointReader(path: copy).readAll() }
+        let weights = try seconds { _ = try CheckpointReader(path: copy).readVariables(modelNames) }
+        if round > 0 { saves.append(save); restores.append(restore); weightsOnly.append(weights) }
+    }
+    let report: [String: Any] = ["save_s": saves, "restore_s": restores, "restore_weights_only_s": weightsOnly,
+                                 "file_bytes": (try FileManager.default.attributesOfItem(atPath: copy)[.size] as? Int) ?? 0]
+    FileHandle.standardOutput.write(try JSONSerialization.data(withJSONObject: report, options: [.sortedKeys]))
+    FileHandle.standardOutput.write(Data("\n".utf8))
+}
+
 let arguments = CommandLine.arguments
 do {
     switch (arguments.count > 1 ? arguments[1] : "", arguments.count) {
     case ("save", 3...4): try saveLoop(directory: arguments[2], saves: arguments.count > 3 ? Int(arguments[3]) ?? .max : .max)
     case ("train", 4): try train(directory: arguments[2], steps: Int(arguments[3]) ?? 0)
     case ("bench", 3...4): try bench(directory: arguments[2], repeats: arguments.count > 3 ? max(1, Int(arguments[3]) ?? 7) : 7)
+    case ("time", 3...4): try time(file: arguments[2], repeats: arguments.count > 3 ? max(1, Int(arguments[3]) ?? 3) : 3)
     default:
-        FileHandle.standardError.write(Data("usage: checkpoint-stress save DIR [SAVES] | train DIR STEPS | bench DIR [REPEATS]\n".utf8))
+        FileHandle.standardError.write(Data("usage: checkpoint-stress save DIR [SAVES] | train DIR STEPS | bench DIR [REPEATS] | time FILE [REPEATS]\n".utf8))
         exit(2)
     }
 } catch {

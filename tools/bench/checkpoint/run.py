@@ -2,21 +2,27 @@
 """Checkpoint save/restore benchmark: aezoo vs h5py on the same arrays, in the same run.
 
 Usage (from the repository root, after `swift build -c release`):
-    python3 tools/bench/checkpoint/run.py [--repeats 7] [--bin .build/release]
+    python3 tools/bench/checkpoint/run.py [--rounds 5] [--per-round 3] [--latency-runs 21] [--bin .build/release]
 
-1. `checkpoint-stress bench` trains a 784-1000-784 autoencoder a few Adam steps, then times
-   aezoo's full atomic save (write, fsync, rename, fsync dir) and full restore (structure checks,
-   NaN/Inf scan, SHA-256 verification) of its 15 variables (weights, biases, Adam slots, beta powers, global_step).
-2. This script loads exactly those arrays with h5py and times h5py writing and reading them:
-   plain (contiguous), gzip (h5py's default level 4), and the same filters as aezoo
-   (chunked, shuffle, gzip level 1, fletcher32), each with and without fsync.
-3. If the `aezoo` binary is built, it also times `aezoo encode CHECKPOINT` on one image as a whole
-   process (restore-to-first-code latency).
-Prints a table of medians and file sizes.
+1. `checkpoint-stress bench` trains a 784-1000-784 autoencoder a few Adam steps and saves it: 15
+   variables (weights, biases, Adam slots, beta powers, global_step).
+2. In each round, `checkpoint-stress time` times aezoo's full atomic save (write, fsync, rename,
+   fsync dir) and full restore (structure checks, NaN/Inf scan, SHA-256 verification) of those
+   variables, then this script times h5py writing and reading exactly the same arrays: plain
+   (contiguous), gzip (h5py's default level 4), and the same filters as aezoo (chunked, shuffle,
+   gzip level 1, fletcher32), each with and without fsync. Rounds alternate the two so that the
+   load of a shared machine falls on both alike; medians are over every timing of every round.
+3. If the `aezoo` binary is built, it times whole `aezoo` processes, interleaved, `--latency-runs`
+   times each: `--version` (the floor: process start and libraries), and `aezoo encode` of one
+   image through that checkpoint and, when the zoo is present, through `fashion/sparse-kl-1000` and
+   `fashion/sparse-kl-200` (zoo ids: the file's SHA-256 is verified against the registry).
+   It reports the median wall time and the median CPU time (user + system) of the process.
+Prints medians, the ratios against h5py with the same filters, file sizes and the load average.
 """
 import argparse
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -67,30 +73,46 @@ def h5py_read(path):
         return {k: f[k][()] for k in f.keys()}
 
 
-def median_time(fn, repeats):
-    times = []
-    for _ in range(repeats):
+def timings(fn, count):
+    out = []
+    for _ in range(count):
         start = time.perf_counter()
         fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        out.append(time.perf_counter() - start)
+    return out
+
+
+def run_process(command):
+    """Wall seconds and CPU seconds (user + system) of one child process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def load():
+    return "load average %.2f %.2f %.2f" % os.getloadavg()
 
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--per-round", type=int, default=3)
+    parser.add_argument("--latency-runs", type=int, default=21)
     parser.add_argument("--bin", default=".build/release")
     args = parser.parse_args()
     stress = os.path.join(args.bin, "checkpoint-stress")
     if not os.path.exists(stress):
         sys.exit(f"{stress} not found: run `swift build -c release --product checkpoint-stress` first")
+    print(f"start: {load()} ({os.cpu_count()} CPUs)")
     work = tempfile.mkdtemp(prefix="aezoo-bench-")
     try:
-        out = subprocess.run([stress, "bench", work, str(args.repeats)], check=True, capture_output=True, text=True).stdout
-        aezoo = json.loads(out)
-        arrays = load_arrays(aezoo["file"])
+        made = json.loads(subprocess.run([stress, "bench", work, "1"], check=True, capture_output=True, text=True).stdout)
+        checkpoint = made["file"]
+        arrays = load_arrays(checkpoint)
         raw = sum(a.nbytes for a in arrays.values())
-        rows = [("aezoo (shuffle+gzip1+fletcher32, fsync, checks+sha256)", aezoo["save_median_s"], aezoo["restore_median_s"], aezoo["file_bytes"])]
         variants = [
             ("h5py plain", {}, False),
             ("h5py plain + fsync", {}, True),
@@ -99,35 +121,72 @@ def main():
             ("h5py same filters as aezoo", {"compression": "gzip", "level": 1, "shuffle": True, "fletcher32": True, "chunks": "rows256KiB"}, False),
             ("h5py same filters as aezoo + fsync", {"compression": "gzip", "level": 1, "shuffle": True, "fletcher32": True, "chunks": "rows256KiB"}, True),
         ]
-        for label, filters, fsync in variants:
-            path = os.path.join(work, label.replace(" ", "_") + ".h5")
-            save = median_time(lambda: h5py_write(path, arrays, fsync, **filters), args.repeats)
-            restore = median_time(lambda: h5py_read(path), args.repeats)
-            rows.append((label, save, restore, os.path.getsize(path)))
+        aezoo = {"save_s": [], "restore_s": [], "restore_weights_only_s": []}
+        peers = {label: ([], []) for label, _, _ in variants}
+        sizes = {}
+        for _ in range(args.rounds):
+            report = json.loads(subprocess.run([stress, "time", checkpoint, str(args.per_round)],
+                                               check=True, capture_output=True, text=True).stdout)
+            for key in aezoo:
+                aezoo[key] += report[key]
+            sizes["aezoo"] = report["file_bytes"]
+            for label, filters, fsync in variants:
+                path = os.path.join(work, label.replace(" ", "_") + ".h5")
+                peers[label][0].extend(timings(lambda: h5py_write(path, arrays, fsync, **filters), args.per_round))
+                peers[label][1].extend(timings(lambda: h5py_read(path), args.per_round))
+                sizes[label] = os.path.getsize(path)
 
-        print(f"aezoo restore of the model weights only (no Adam slots; each variable's sha256 verified): "
-              f"{aezoo['restore_weights_only_median_s'] * 1000:.1f} ms")
-        print(f"784-1000-784 autoencoder + Adam state: {len(arrays)} variables, {raw} raw bytes; median of {args.repeats}")
+        med = statistics.median
+        samples = args.rounds * args.per_round
+        print(f"784-1000-784 autoencoder + Adam state: {len(arrays)} variables, {raw} raw bytes; "
+              f"median of {samples} ({args.rounds} alternating rounds of {args.per_round})")
         print(f"{'writer':58} {'save ms':>9} {'restore ms':>11} {'file bytes':>12}")
-        for label, save, restore, size in rows:
-            print(f"{label:58} {save * 1000:9.1f} {restore * 1000:11.1f} {size:12d}")
+        print(f"{'aezoo (shuffle+gzip1+fletcher32, fsync, checks+sha256)':58} {med(aezoo['save_s']) * 1000:9.1f} "
+              f"{med(aezoo['restore_s']) * 1000:11.1f} {sizes['aezoo']:12d}")
+        for label, _, _ in variants:
+            saves, restores = peers[label]
+            print(f"{label:58} {med(saves) * 1000:9.1f} {med(restores) * 1000:11.1f} {sizes[label]:12d}")
+        same = peers["h5py same filters as aezoo + fsync"]
+        print(f"aezoo vs h5py with the same filters (+ fsync for the save): save {med(same[0]) / med(aezoo['save_s']):.2f}x, "
+              f"restore {med(same[1]) / med(aezoo['restore_s']):.2f}x (above 1: aezoo faster)")
+        print(f"aezoo restore of the model weights only (no Adam slots; each variable's sha256 verified): "
+              f"{med(aezoo['restore_weights_only_s']) * 1000:.1f} ms")
 
         aezoo_cli = os.path.join(args.bin, "aezoo")
-        if os.path.exists(aezoo_cli):
-            checkpoint = os.path.join(work, "ckpt")
-            os.makedirs(checkpoint)
-            shutil.copy(aezoo["file"], os.path.join(checkpoint, "model.ckpt-4.h5"))
-            image = os.path.join(work, "one.npy")
-            np.save(image, np.random.default_rng(0).random((1, 784), dtype=np.float32))
-            codes = os.path.join(work, "codes.npy")
-            command = [aezoo_cli, "encode", os.path.join(checkpoint, "model.ckpt-4.h5"), "-i", image, "-o", codes]
-            first = median_time(lambda: subprocess.run(command, check=True, capture_output=True), 1)
-            warm = median_time(lambda: subprocess.run(command, check=True, capture_output=True), args.repeats)
-            print(f"aezoo encode, one image, whole process: first run {first * 1000:.1f} ms, median {warm * 1000:.1f} ms")
-        else:
+        if not os.path.exists(aezoo_cli):
             print(f"({aezoo_cli} not built: skipping the encode latency)")
+            return
+        image = os.path.join(work, "one.npy")
+        np.save(image, np.random.default_rng(0).random((1, 784), dtype=np.float32))
+        codes = os.path.join(work, "codes.npy")
+        commands = [("aezoo --version (process floor)", [aezoo_cli, "--version"]),
+                    ("encode 1 image, bench checkpoint by path (784-1000-784 + Adam)",
+                     [aezoo_cli, "encode", checkpoint, "-i", image, "-o", codes])]
+        zoo = os.path.join(os.path.dirname(os.path.abspath(args.bin)), "..", "zoo")
+        if os.path.exists(os.path.join(zoo, "registry.json")):
+            registry = json.load(open(os.path.join(zoo, "registry.json")))
+            ids = {e["id"]: e for e in registry["entries"]}
+            for model in ["fashion/sparse-kl-1000", "fashion/sparse-kl-200"]:
+                if model in ids:
+                    commands.append((f"encode 1 image, zoo id {model} (SHA-256 verified)",
+                                     [aezoo_cli, "encode", model, "--zoo", zoo, "-i", image, "-o", codes]))
+            if "fashion/sparse-kl-1000" in ids:
+                path = os.path.join(zoo, ids["fashion/sparse-kl-1000"]["checkpoint"]["path"])
+                commands.append(("encode 1 image, fashion/sparse-kl-1000 by path", [aezoo_cli, "encode", path, "-i", image, "-o", codes]))
+        first = {label: run_process(command) for label, command in commands}
+        runs = {label: [] for label, _ in commands}
+        for _ in range(args.latency_runs):
+            for label, command in commands:
+                runs[label].append(run_process(command))
+        print(f"whole aezoo processes, interleaved, median of {args.latency_runs} (after one untimed first run each):")
+        print(f"{'command':70} {'wall ms':>8} {'min':>6} {'max':>6} {'CPU ms':>7} {'first':>6}")
+        for label, _ in commands:
+            wall = [w * 1000 for w, _ in runs[label]]
+            cpu = [c * 1000 for _, c in runs[label]]
+            print(f"{label:70} {med(wall):8.1f} {min(wall):6.1f} {max(wall):6.1f} {med(cpu):7.1f} {first[label][0] * 1000:6.1f}")
     finally:
         shutil.rmtree(work, ignore_errors=True)
+        print(f"end: {load()}")
 
 
 if __name__ == "__main__":
