@@ -16,13 +16,17 @@ final class CrashSafetyTests: XCTestCase {
         var lastStep: Int64 = 0
         var killedWithTemporaryFile = 0
         let trials = 25
+        // Kills land between 30 ms and 480 ms after the start, or later on a machine so loaded that
+        // starting the writer and saving three times takes longer than that: the kills must still
+        // let saves complete (progress) and still land mid-write.
+        let window = max(450_000, try microsecondsForThreeSaves(executable))
         for trial in 0..<trials {
             let process = Process()
             process.executableURL = executable
             process.arguments = ["save", dir.path]
             process.standardOutput = FileHandle.nullDevice
             try process.run()
-            usleep(UInt32(30_000 + rng.nextInt(below: 450_000)))
+            usleep(UInt32(30_000 + rng.nextInt(below: window)))
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
             XCTAssertEqual(process.terminationReason, .uncaughtSignal, "trial \(trial): the writer died of the kill, not of an error")
@@ -48,6 +52,21 @@ final class CrashSafetyTests: XCTestCase {
         }
         XCTAssertGreaterThan(lastStep, 2, "the writer made progress across trials")
         XCTAssertGreaterThan(killedWithTemporaryFile, 0, "some kills must land mid-write for this test to mean anything")
-        print("crash-safety: \(trials) kills, \(killedWithTemporaryFile) mid-write, reached step \(lastStep)")
+        print("crash-safety: \(trials) kills, \(killedWithTemporaryFile) mid-write, reached step \(lastStep) (kill window \(window / 1000) ms)")
+    }
+
+    /// How long the writer takes, here and now, from its start to the end of its third save.
+    private func microsecondsForThreeSaves(_ executable: URL) throws -> Int {
+        let dir = try makeTemporaryDirectory("crash-calibration")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = ["save", dir.path, "3"]
+        process.standardOutput = FileHandle.nullDevice
+        let start = DispatchTime.now().uptimeNanoseconds
+        try process.run()
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 0, "the calibration run saves three checkpoints")
+        return Int((DispatchTime.now().uptimeNanoseconds - start) / 1000)
     }
 }
