@@ -162,8 +162,10 @@ def main():
         commands = [("aezoo --version (process floor)", [aezoo_cli, "--version"]),
                     ("encode 1 image, bench checkpoint by path (784-1000-784 + Adam)",
                      [aezoo_cli, "encode", checkpoint, "-i", image, "-o", codes])]
-        zoo = os.path.join(os.path.dirname(os.path.abspath(args.bin)), "..", "zoo")
-        if os.path.exists(os.path.join(zoo, "registry.json")):
+        # The zoo of the checkout the binaries were built in (<repo>/.build/release), else ./zoo.
+        candidates = [os.path.join(os.path.dirname(os.path.abspath(args.bin)), "..", "zoo"), os.path.abspath("zoo")]
+        zoo = next((z for z in candidates if os.path.exists(os.path.join(z, "registry.json"))), None)
+        if zoo:
             registry = json.load(open(os.path.join(zoo, "registry.json")))
             ids = {e["id"]: e for e in registry["entries"]}
             for model in ["fashion/sparse-kl-1000", "fashion/sparse-kl-200"]:
