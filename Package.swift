@@ -22,10 +22,12 @@ let package = Package(
 
         // Per-thread processor controls Swift cannot express: flush-to-zero mode, the spin-wait hint.
         .target(name: "CProcessor"),
+        // The training step's elementwise kernels, compiled per instruction set (function multi-versioning).
+        .target(name: "CKernels"),
         .target(name: "Linalg", dependencies: ["CBLAS", "CProcessor"]),
         .target(name: "Console"),
         .target(name: "HDF5", dependencies: ["CHDF5", "CZlib"]),
-        .target(name: "Autoencoders", dependencies: ["Linalg", "Console"]),
+        .target(name: "Autoencoders", dependencies: ["Linalg", "Console", "CKernels"]),
         .target(name: "Checkpoint", dependencies: ["HDF5", "Linalg", "Autoencoders", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Datasets", dependencies: ["HDF5", "Linalg", "CZlib"]),
         .target(name: "Interop", dependencies: ["HDF5", "Linalg", "Autoencoders", "Checkpoint", "Datasets", "CZlib"]),

@@ -1,4 +1,4 @@
-import Foundation
+import CKernels
 
 /// A layer's elementwise nonlinearity.
 ///
@@ -13,36 +13,14 @@ import Foundation
 /// let slope = f.derivative(output: a)
 /// ```
 ///
-/// `exp`, `expm1` and `log1p` come from `FastMath` (vectorisable polynomials, a few ulp from libm).
+/// `exp`, `expm1` and `log1p` come from `FastMath` (vectorisable polynomials, a few ulp from libm);
+/// tanh is libm's.
 public enum Activation: String, Codable, Sendable, CaseIterable {
     case sigmoid, tanh, relu, elu, softplus, identity
 
-    /// `f(z)` for one element.
-    @inlinable
-    public func value(_ z: Float) -> Float {
-        switch self {
-        case .sigmoid:
-            return 1 / (1 + FastMath.exp(-z))
-        case .tanh: return Foundation.tanh(z)
-        case .relu: return z > 0 ? z : 0
-        case .elu: return z > 0 ? z : FastMath.expm1(Swift.min(z, 0))
-        case .softplus:
-            // log(1 + e^z) = max(z, 0) + log1p(e^-|z|), exact for large |z| in both directions.
-            return Swift.max(z, 0) + FastMath.log1pUnit(FastMath.exp(-Swift.abs(z)))
-        case .identity: return z
-        }
-    }
+    /// `f(z)` for one element (the C kernels' scalar form).
+    public func value(_ z: Float) -> Float { aez_activate(kernelCode, z) }
 
     /// `f'(z)` expressed through the output `a = f(z)`.
-    @inlinable
-    public func derivative(output a: Float) -> Float {
-        switch self {
-        case .sigmoid: return a * (1 - a)
-        case .tanh: return 1 - a * a
-        case .relu: return a > 0 ? 1 : 0
-        case .elu: return a > 0 ? 1 : a + 1
-        case .softplus: return -FastMath.expm1(-a)
-        case .identity: return 1
-        }
-    }
+    public func derivative(output a: Float) -> Float { aez_derivative(kernelCode, a) }
 }

@@ -48,19 +48,27 @@ extension Autoencoder {
         }
     }
 
-    /// Code (in `ws.codeBuffer`) -> reconstruction (in `ws.output`, pre-activations in `ws.logits`).
-    func forwardDecoder(_ ws: Workspace) {
+    /// Code (in `ws.codeBuffer`) -> the output layer's product `h W` in `ws.logits`, without its
+    /// bias: training and evaluation fuse the bias, the output activation and the loss into one
+    /// pass over it (`Kernels.outputLoss`).
+    func decoderProducts(_ ws: Workspace) {
         var input = ws.codeBuffer
         let last = plan.decoder.count - 1
         for (i, l) in plan.decoder.enumerated() {
             if i == last {
                 Matrix.gemm(input.m, .none, parameters[l.kernel], l.kernelTransposed ? .transposed : .none, into: &ws.logits.m)
-                Kernels.biasActivate(logits: &ws.logits.m, bias: parameters[l.bias], l.activation, into: &ws.decoderOut[i].m)
             } else {
                 forwardLayer(l, input: input.m, output: &ws.decoderOut[i].m)
+                input = ws.decoderOut[i]
             }
-            input = ws.decoderOut[i]
         }
+    }
+
+    /// Code (in `ws.codeBuffer`) -> reconstruction (in `ws.output`, pre-activations in `ws.logits`).
+    func forwardDecoder(_ ws: Workspace) {
+        decoderProducts(ws)
+        let l = plan.decoder[plan.decoder.count - 1]
+        Kernels.biasActivate(logits: &ws.logits.m, bias: parameters[l.bias], l.activation, into: &ws.output.m)
     }
 
     // MARK: Backward
@@ -82,28 +90,50 @@ extension Autoencoder {
         Matrix.gemm(g, .none, parameters[l.kernel], l.kernelTransposed ? .none : .transposed, into: &out, beta: accumulate ? 1 : 0)
     }
 
-    /// After a training forward pass: every loss term and, into `grads`, the gradient of their sum
-    /// with respect to every parameter. Returns the terms and the batch's sum of squared errors.
+    /// After `forwardEncoder` and `decoderProducts`: every loss term of this batch and, into
+    /// `grads`, the gradient of their sum with respect to every parameter. Returns the terms and
+    /// the batch's sum of squared errors. (The trainer runs the same pieces per shard.)
     func backward(_ ws: Workspace, gradients grads: inout [Matrix]) -> (terms: LossTerms, squaredError: Double) {
         var terms = LossTerms()
         let normalizer = lossNormalizer(rows: ws.rows)
-
-        // Sparsity first: its per-column gradient joins the code layer's upstream gradient below.
-        var sparsityExtra: [Float]? = nil
+        let sse: Double
+        (terms.reconstruction, sse) = backwardDecoder(ws, gradients: &grads, normalizer: normalizer)
+        var sparsityGrad: [Float]? = nil
         if let s = spec.regularization.sparsity, let code = ws.encoderOut.last, plan.meanHead == nil {
-            terms.sparsity = Kernels.sparsity(code: code.m, target: s.target, weight: s.weight,
+            Kernels.columnSums(code.m, into: &ws.codeSums)
+            terms.sparsity = Kernels.sparsity(columnSums: ws.codeSums, rows: ws.rows, target: s.target, weight: s.weight,
                                               rhoHat: &ws.rhoHat, columnGrad: &ws.sparsityGrad)
-            sparsityExtra = ws.sparsityGrad
+            sparsityGrad = ws.sparsityGrad
         }
+        terms.kl = backwardEncoder(ws, gradients: &grads, sparsityGradient: sparsityGrad, normalizer: normalizer)
+        let (l2, l1) = (spec.regularization.l2, spec.regularization.l1)
+        if l2 > 0 || l1 > 0 {
+            for k in parameters.indices where plan.isKernel[k] {
+                let (sq, ab) = Kernels.weightPenalty(parameters[k], l2: l2, l1: l1, grad: &grads[k])
+                terms.l2 += Double(l2) * sq / 2
+                terms.l1 += Double(l1) * ab
+            }
+        }
+        return (terms, sse)
+    }
 
-        // Decoder, output layer first: the loss kernel yields d/d(pre-activation) directly.
+    /// The first half of a training backward pass, which needs nothing from other rows of the
+    /// batch: the output layer's bias, activation and loss fused with its gradient, then the
+    /// decoder top down, down to the gradient with respect to the code.
+    ///
+    /// `normalizer` is the whole batch's (`lossNormalizer`), so the losses and gradients of the
+    /// shards of one batch add up to the batch's. Returns the reconstruction loss and the sum of
+    /// squared errors of these rows. Kernel and bias gradients are overwritten, not accumulated.
+    func backwardDecoder(_ ws: Workspace, gradients grads: inout [Matrix], normalizer: Double) -> (reconstruction: Double, squaredError: Double) {
         let last = plan.decoder.count - 1
         let outputLayer = plan.decoder[last]
-        let (reconstruction, sse) = Kernels.outputLoss(spec.loss, output: ws.output.m, logits: ws.logits.m, target: ws.input.m,
-                                                       activation: outputLayer.activation, normalizer: normalizer,
-                                                       into: &ws.decoderGrad[last].m, biasGrad: &grads[outputLayer.bias],
-                                                       scratch: &ws.lossScratch)
-        terms.reconstruction = reconstruction
+        let result = ws.decoderGrad[last].m.data.withUnsafeMutableBufferPointer { g in
+            grads[outputLayer.bias].data.withUnsafeMutableBufferPointer { db in
+                Kernels.outputLoss(spec.loss, logits: ws.logits.m, bias: parameters[outputLayer.bias], target: ws.input.m,
+                                   activation: outputLayer.activation, normalizer: normalizer,
+                                   output: nil, gradient: g.baseAddress!, biasGrad: db.baseAddress!, scratch: &ws.lossScratch)
+            }
+        }
         for i in stride(from: last, through: 0, by: -1) {
             let l = plan.decoder[i], g = ws.decoderGrad[i]
             if i != last {   // the output layer's bias gradient came from the loss kernel
@@ -114,13 +144,20 @@ extension Autoencoder {
             let upstream = i > 0 ? ws.decoderGrad[i - 1] : (ws.codeGrad ?? ws.encoderGrad[plan.encoder.count - 1])
             inputGradient(l, g: g.m, into: &upstream.m)
         }
+        return (result.loss, result.squaredError)
+    }
 
-        // VAE heads: reparameterisation and KL(q || N(0, I)).
+    /// The second half: the VAE heads (returns their KL term, 0 otherwise) and the encoder top
+    /// down. `sparsityGradient` is the sparsity penalty's per-column gradient, computed from the
+    /// whole batch's mean code activation (nil without the penalty). Tied kernels already hold the
+    /// decoder's share and are added to.
+    func backwardEncoder(_ ws: Workspace, gradients grads: inout [Matrix], sparsityGradient: [Float]?, normalizer: Double) -> Double {
+        var kl = 0.0
         if let mh = plan.meanHead, let vh = plan.logVarHead, let mean = ws.mean, let logVar = ws.logVar,
            let eps = ws.eps, let codeGrad = ws.codeGrad, let meanGrad = ws.meanGrad, let logVarGrad = ws.logVarGrad {
-            terms.kl = Self.variationalBackward(mean: mean.m, logVar: logVar.m, eps: eps.m, codeGrad: codeGrad.m,
-                                                weight: Double(spec.klWeight) / normalizer,
-                                                meanGrad: &meanGrad.m, logVarGrad: &logVarGrad.m)
+            kl = Self.variationalBackward(mean: mean.m, logVar: logVar.m, eps: eps.m, codeGrad: codeGrad.m,
+                                          weight: Double(spec.klWeight) / normalizer,
+                                          meanGrad: &meanGrad.m, logVarGrad: &logVarGrad.m)
             Kernels.columnSums(meanGrad.m, into: &grads[mh.bias])
             Kernels.columnSums(logVarGrad.m, into: &grads[vh.bias])
             let h = plan.encoder.isEmpty ? ws.encoderInput : ws.encoderOut[plan.encoder.count - 1]
@@ -131,26 +168,15 @@ extension Autoencoder {
                 inputGradient(vh, g: logVarGrad.m, into: &top.m, accumulate: true)
             }
         }
-
-        // Encoder, top down. Tied kernels already hold the decoder's share: add to it.
         for i in stride(from: plan.encoder.count - 1, through: 0, by: -1) {
             let l = plan.encoder[i], g = ws.encoderGrad[i]
-            let extra = i == plan.encoder.count - 1 ? sparsityExtra : nil
+            let extra = i == plan.encoder.count - 1 ? sparsityGradient : nil
             Kernels.activationBackward(&g.m, output: ws.encoderOut[i].m, l.activation, extra: extra, biasGrad: &grads[l.bias])
             let input = i > 0 ? ws.encoderOut[i - 1] : ws.encoderInput
             kernelGradient(l, input: input.m, g: g.m, into: &grads, accumulate: spec.tiedWeights)
             if i > 0 { inputGradient(l, g: g.m, into: &ws.encoderGrad[i - 1].m) }
         }
-
-        let (l2, l1) = (spec.regularization.l2, spec.regularization.l1)
-        if l2 > 0 || l1 > 0 {
-            for k in parameters.indices where plan.isKernel[k] {
-                let (sq, ab) = Kernels.weightPenalty(parameters[k], l2: l2, l1: l1, grad: &grads[k])
-                terms.l2 += Double(l2) * sq / 2
-                terms.l1 += Double(l1) * ab
-            }
-        }
-        return (terms, sse)
+        return kl
     }
 
     /// `d/dmean = dz + w*mean`, `d/dlogVar = dz*eps*exp(logVar/2)/2 + w*(exp(logVar) - 1)/2`;
@@ -180,17 +206,15 @@ extension Autoencoder {
         return weight * kl
     }
 
-    /// The loss terms for the batch in `ws` after an inference forward pass (no gradients kept;
-    /// `scratch` receives the output gradient). Sparsity is left to the caller, which may pool
-    /// the code means over several chunks.
+    /// The loss terms for the batch in `ws` after `forwardEncoder` and `decoderProducts` (no
+    /// gradients). Sparsity is left to the caller, which may pool the code means over several chunks.
     func evaluate(_ ws: Workspace) -> (terms: LossTerms, squaredError: Double) {
         var terms = LossTerms()
         let normalizer = lossNormalizer(rows: ws.rows)
         let outputLayer = plan.decoder[plan.decoder.count - 1]
-        let (rec, sse) = Kernels.outputLoss(spec.loss, output: ws.output.m, logits: ws.logits.m, target: ws.input.m,
+        let (rec, sse) = Kernels.outputLoss(spec.loss, logits: ws.logits.m, bias: parameters[outputLayer.bias], target: ws.input.m,
                                             activation: outputLayer.activation, normalizer: normalizer,
-                                            into: &ws.decoderGrad[plan.decoder.count - 1].m,
-                                            biasGrad: &ws.scratchBiasGrad.m, scratch: &ws.lossScratch)
+                                            output: nil, gradient: nil, biasGrad: nil, scratch: &ws.lossScratch)
         terms.reconstruction = rec
         if let mean = ws.mean, let logVar = ws.logVar {
             var kl = 0.0

@@ -39,6 +39,10 @@ final class SlotTable {
     /// separate arrays so one update can write both (every TF1 optimizer has at most two slots).
     var first: [Matrix] = []
     var second: [Matrix] = []
+    /// Base addresses of `first` and `second`, taken by `pin()` once per step (serially) so that
+    /// chunks of one variable can be updated from several threads without touching the arrays.
+    private(set) var firstPointers: [UnsafeMutablePointer<Float>] = []
+    private(set) var secondPointers: [UnsafeMutablePointer<Float>] = []
 
     init(suffixes: [String], initialValue: [Float]) {
         precondition(suffixes.count <= 2 && initialValue.count == suffixes.count)
@@ -60,6 +64,18 @@ final class SlotTable {
         }
         first = suffixes.count > 0 ? filled(initialValue[0]) : []
         second = suffixes.count > 1 ? filled(initialValue[1]) : []
+        firstPointers.reserveCapacity(first.count)
+        secondPointers.reserveCapacity(second.count)
+    }
+
+    /// Takes the slots' base addresses for this step's chunked updates. Each array is made unique
+    /// here (a copy handed out by `export` would otherwise be written through) and is neither
+    /// resized nor replaced until the step ends, so the addresses stay valid for the step.
+    func pin() {
+        firstPointers.removeAll(keepingCapacity: true)
+        secondPointers.removeAll(keepingCapacity: true)
+        for v in first.indices { first[v].data.withUnsafeMutableBufferPointer { firstPointers.append($0.baseAddress!) } }
+        for v in second.indices { second[v].data.withUnsafeMutableBufferPointer { secondPointers.append($0.baseAddress!) } }
     }
 
     func export(into store: inout VariableStore) {
@@ -101,17 +117,31 @@ func scalar(_ name: String, in store: VariableStore) throws -> Float {
     return t.floats[0]
 }
 
-/// Applies `body(param, grad, slot0, slot1)` over raw pointers for every element of variable `v`.
-@inline(__always)
-func updateEach(_ parameter: inout Matrix, _ gradient: Matrix, _ s0: inout Matrix, _ s1: inout Matrix,
-                _ body: (UnsafeMutablePointer<Float>, UnsafePointer<Float>, UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>, Int) -> Void) {
-    parameter.data.withUnsafeMutableBufferPointer { p in
-        gradient.data.withUnsafeBufferPointer { g in
-            s0.data.withUnsafeMutableBufferPointer { a in
-                s1.data.withUnsafeMutableBufferPointer { b in
-                    body(p.baseAddress!, g.baseAddress!, a.baseAddress!, b.baseAddress!, p.count)
+/// An optimizer whose update runs over chunks of a variable, from several threads at once: the
+/// trainer reduces the shards' gradients and updates the parameters in one parallel pass per step.
+///
+/// A step is `beginStep()` (serial: the step's scalars, slot addresses), then `update` once for
+/// every chunk of every variable in any order and on any thread (chunks never overlap; each
+/// element's arithmetic is the same whichever chunk holds it), then `endStep()` (serial).
+/// `applyChunked(_:to:)`, every conformer's `apply(_:to:)`, is exactly that over whole variables.
+protocol ChunkedOptimizer: Optimizer {
+    func beginStep()
+    /// Updates elements `range` of variable `v`, whose parameter and gradient storage start at
+    /// `parameter` and `gradient`.
+    func update(variable v: Int, range: Range<Int>, parameter: UnsafeMutablePointer<Float>, gradient: UnsafePointer<Float>)
+    func endStep()
+}
+
+extension ChunkedOptimizer {
+    func applyChunked(_ gradients: [Matrix], to parameters: inout [Matrix]) {
+        beginStep()
+        for v in parameters.indices {
+            parameters[v].data.withUnsafeMutableBufferPointer { p in
+                gradients[v].data.withUnsafeBufferPointer { g in
+                    update(variable: v, range: 0..<p.count, parameter: p.baseAddress!, gradient: g.baseAddress!)
                 }
             }
         }
+        endStep()
     }
 }

@@ -26,6 +26,12 @@ public enum TrainingControl: Sendable { case proceed, stop }
 /// let cost = try trainer.totalCost(test)
 /// ```
 ///
+/// A step runs on every core: the batch is split into `shards` row blocks that go forward and
+/// backward in parallel on a `ComputePool`, each with its own buffers and gradients; the shards'
+/// gradients are then summed and the optimizer applied over parameter chunks, again on every core
+/// (`GradientReduction`). The shard count belongs to the recipe, not to the machine: the same seed
+/// and shard count give the same bits whatever the number of cores.
+///
 /// Buffers are built once per batch shape (the full batch and the epoch's short last batch) and
 /// reused, so a step allocates nothing. Progress (rate, ETA) goes to stderr only when it is a terminal.
 public final class Trainer {
@@ -36,33 +42,42 @@ public final class Trainer {
     /// The corruption applied to training inputs (never at encode time).
     public let corruption: ModelSpec.Corruption
     public private(set) var state: TrainingState
+    /// Row blocks each batch is split into (see `TrainingRecipe.shards`).
+    public let shards: Int
+    /// The threads a step runs on.
+    public let pool: ComputePool
     /// Draw a progress line on stderr: `nil` (default) means only when stderr is a terminal.
     public var showsProgress: Bool?
 
-    private var gradients: [Matrix]
-    private var workspaces: [Int: Workspace] = [:]
+    private var batches: [Int: ShardedBatch] = [:]
+    private let reduction: GradientReduction
     private var noise: RandomSource
 
-    /// A trainer starting from scratch. `seed` drives the shuffle and the noise streams.
+    /// A trainer starting from scratch. `seed` drives the shuffle and the noise streams; `shards`
+    /// is the number of row blocks per batch (part of the arithmetic, see `TrainingRecipe.shards`);
+    /// `pool` the threads that run them.
     public init(model: Autoencoder, optimizer: any Optimizer, batchSize: Int, seed: UInt64,
-                shuffle: Bool = true, corruption: ModelSpec.Corruption? = nil) throws {
+                shuffle: Bool = true, corruption: ModelSpec.Corruption? = nil,
+                shards: Int = TrainingRecipe.defaultShards, pool: ComputePool = .shared) throws {
         guard batchSize > 0, batchSize <= TrainingRecipe.maximumBatchSize else {
             throw AutoencoderError.invalidSpec("batch size must be in 1...\(TrainingRecipe.maximumBatchSize), got \(batchSize)")
         }
+        try TrainingRecipe.validateShards(shards)
         try optimizer.config.validate()
         self.model = model; self.optimizer = optimizer; self.batchSize = batchSize; self.shuffle = shuffle
         self.corruption = corruption ?? model.spec.corruption
+        self.shards = shards; self.pool = pool
         state = TrainingState(seed: seed)
         noise = RandomSource(state: state.noiseState)!
-        gradients = model.makeGradients()
+        reduction = GradientReduction(shapes: model.parameters, isKernel: model.plan.isKernel, shards: shards, pool: pool)
         optimizer.prepare(names: model.plan.names, shapes: model.plan.shapes)
     }
 
-    /// A trainer configured by `recipe` (batch size, optimizer, seed, shuffle, noise).
-    public convenience init(model: Autoencoder, recipe: TrainingRecipe) throws {
+    /// A trainer configured by `recipe` (batch size, optimizer, seed, shuffle, noise, shards).
+    public convenience init(model: Autoencoder, recipe: TrainingRecipe, pool: ComputePool = .shared) throws {
         try recipe.validate()
         try self.init(model: model, optimizer: recipe.optimizer.makeOptimizer(), batchSize: recipe.batchSize,
-                      seed: recipe.seed, shuffle: recipe.shuffle, corruption: recipe.noise)
+                      seed: recipe.seed, shuffle: recipe.shuffle, corruption: recipe.noise, shards: recipe.shards, pool: pool)
     }
 
     /// The optimizer's slots and scalars, plus `global_step` (int64), under TensorFlow names.
@@ -132,10 +147,10 @@ public final class Trainer {
             progress = ProgressLine(label: epochs == Int.max ? "epoch \(state.epoch + 1)" : "epoch \(state.epoch + 1)/\(epochs)",
                                 total: n, unit: "samples", alreadyDone: state.position, enabled: drawsProgress)
             while state.position < n && stepsLeft > 0 {
-                let rows = min(batchSize, n - state.position)
-                let ws = workspace(rows: rows)
-                data.gather(rows: order[state.position..<(state.position + rows)], into: &ws.input.m)
-                let (terms, sse) = try step(ws)
+                let rows = min(batchSize, n - state.position), start = state.position
+                let (terms, sse) = try step(batch(rows: rows)) { shard in
+                    data.gather(rows: order[(start + shard.rows.lowerBound)..<(start + shard.rows.upperBound)], into: &shard.ws.input.m)
+                }
                 state.position += rows
                 state.currentEpoch.steps += 1
                 state.currentEpoch.samples += rows
@@ -170,55 +185,131 @@ public final class Trainer {
         try model.checkWidth(batch, model.inputSize, "partialFit")
         guard batch.rows > 0 else { throw TrainingError.emptyData(context: "partialFit") }
         guard batch.isFinite else { throw TrainingError.nonFiniteData(context: "partialFit") }
-        let ws = workspace(rows: batch.rows)
-        ws.input.m.data.withUnsafeMutableBufferPointer { dst in
-            batch.data.withUnsafeBufferPointer { src in dst.baseAddress!.update(from: src.baseAddress!, count: src.count) }
+        return try DenormalFlushing.run {
+            try step(self.batch(rows: batch.rows)) { shard in batch.gather(rows: shard.rows, into: &shard.ws.input.m) }.terms.total
         }
-        return try DenormalFlushing.run { try step(ws).terms.total }
     }
 
-    private func workspace(rows: Int) -> Workspace {
-        if let ws = workspaces[rows] { return ws }
+    func batch(rows: Int) -> ShardedBatch {
+        if let b = batches[rows] { return b }
         // Keep at most the full-batch and one short-batch shape alive.
-        if workspaces.count >= 2, let evict = workspaces.keys.first(where: { $0 != batchSize }) { workspaces[evict] = nil }
-        let ws = model.makeWorkspace(rows: rows, corrupts: corruption != .none)
-        workspaces[rows] = ws
-        return ws
+        if batches.count >= 2, let evict = batches.keys.first(where: { $0 != batchSize }) { batches[evict] = nil }
+        let b = ShardedBatch(model: model, rows: rows, shards: shards, corrupts: corruption != .none)
+        batches[rows] = b
+        return b
     }
 
-    /// Corrupt, forward, backward, guard, update. `ws.input` holds the clean batch.
-    private func step(_ ws: Workspace) throws -> (terms: LossTerms, squaredError: Double) {
-        if let corrupted = ws.corrupted { corrupt(ws.input.m, into: &corrupted.m) }
-        if let eps = ws.eps { noise.fillNormal(&eps.m.data) }
-        model.forwardEncoder(ws, sampleCode: true)
-        model.forwardDecoder(ws)
-        let (terms, sse) = model.backward(ws, gradients: &gradients)
-        // v * 0 is 0 for finite v and NaN for NaN or infinity: one cheap pass per gradient.
-        let gradientsFinite = gradients.allSatisfy { g in g.data.withUnsafeBufferPointer { p in
-            var s: Float = 0; for v in p { s += v * 0 }; return s == 0 } }
-        guard terms.isFinite, gradientsFinite else {
+    /// Corrupt, forward, backward, reduce, guard, update. `load` fills a shard's `ws.input` with its
+    /// rows of the clean batch; it runs on the shard's thread.
+    ///
+    /// Regions on the pool, one task per shard: (1) load, corrupt, forward, output loss and the
+    /// decoder's backward; without a sparsity penalty also the encoder's backward. With one, the
+    /// batch-mean code activation needs every shard's column sums: they are added in shard order
+    /// between the regions, and (2) runs the encoder's backward. Then the reduction (3) and, only if
+    /// everything is finite, the update (4) run over parameter chunks.
+    private func step(_ batch: ShardedBatch, load: (ShardedBatch.Shard) -> Void) throws -> (terms: LossTerms, squaredError: Double) {
+        let (terms, sse, finite) = gradients(batch, load: load)
+        guard terms.isFinite, finite else {
             state.noiseState = noise.state
-            throw TrainingError.nonFinite(epoch: state.epoch, step: state.step, terms: terms, gradientsFinite: gradientsFinite)
+            throw TrainingError.nonFinite(epoch: state.epoch, step: state.step, terms: terms, gradientsFinite: finite)
         }
-        optimizer.apply(gradients, to: &model.parameters)
+        if let chunked = optimizer as? any ChunkedOptimizer {
+            reduction.update(chunked)
+        } else {
+            optimizer.apply(batch.shards[0].gradients, to: &model.parameters)
+        }
         state.step += 1
         state.noiseState = noise.state
         return (terms, sse)
     }
 
-    /// Per-element, per-step corruption drawn from the noise stream.
-    private func corrupt(_ clean: Matrix, into out: inout Matrix) {
+    /// Regions (1)-(3) of `step`: the batch's loss terms and, in `batch.shards[0].gradients`, the
+    /// gradient of their sum (whether every element is finite says the flag). Changes no parameter.
+    func gradients(_ batch: ShardedBatch, load: (ShardedBatch.Shard) -> Void) -> (terms: LossTerms, squaredError: Double, finite: Bool) {
+        let shards = batch.shards
+        // Noise is drawn here, serially and in shard order, so the streams never depend on threads.
+        for shard in shards {
+            if let corrupted = shard.ws.corrupted { drawCorruption(into: &corrupted.m) }
+            if let eps = shard.ws.eps { noise.fillNormal(&eps.m.data) }
+        }
+        let normalizer = model.lossNormalizer(rows: batch.rows)
+        let sparsity = model.plan.meanHead == nil ? model.spec.regularization.sparsity : nil
+        let model = self.model, corruption = self.corruption
+        pool.run(tasks: shards.count) { s in
+            let shard = shards[s], ws = shard.ws
+            load(shard)
+            if let corrupted = ws.corrupted { Self.applyCorruption(corruption, clean: ws.input.m, into: &corrupted.m) }
+            model.forwardEncoder(ws, sampleCode: true)
+            model.decoderProducts(ws)
+            (shard.reconstruction, shard.squaredError) = model.backwardDecoder(ws, gradients: &shard.gradients, normalizer: normalizer)
+            if sparsity != nil {
+                Kernels.columnSums(ws.encoderOut[ws.encoderOut.count - 1].m, into: &ws.codeSums)
+            } else {
+                shard.kl = model.backwardEncoder(ws, gradients: &shard.gradients, sparsityGradient: nil, normalizer: normalizer)
+            }
+        }
+        var terms = LossTerms()
+        if let sparsity {
+            // The batch mean over every shard, computed once into shard 0's buffers.
+            let first = shards[0].ws
+            for shard in shards.dropFirst() {
+                for j in first.codeSums.indices { first.codeSums[j] += shard.ws.codeSums[j] }
+            }
+            terms.sparsity = Kernels.sparsity(columnSums: first.codeSums, rows: batch.rows, target: sparsity.target,
+                                              weight: sparsity.weight, rhoHat: &first.rhoHat, columnGrad: &first.sparsityGrad)
+            let columnGradient = first.sparsityGrad
+            pool.run(tasks: shards.count) { s in
+                let shard = shards[s]
+                shard.kl = model.backwardEncoder(shard.ws, gradients: &shard.gradients, sparsityGradient: columnGradient,
+                                                 normalizer: normalizer)
+            }
+        }
+        var sse = 0.0
+        for shard in shards {
+            terms.reconstruction += shard.reconstruction
+            terms.kl += shard.kl
+            sse += shard.squaredError
+        }
+        let (l2, l1) = (model.spec.regularization.l2, model.spec.regularization.l1)
+        let reduced = reduction.reduce(model, shards, l2: l2, l1: l1)
+        terms.l2 = Double(l2) * reduced.sumSquares / 2
+        terms.l1 = Double(l1) * reduced.sumAbs
+        return (terms, sse, reduced.finite)
+    }
+
+    /// The loss terms of `x` as one batch and the gradient of their sum, computed the way a step
+    /// computes them (shards, noise) but without updating anything but the noise stream. For tests.
+    func batchGradients(_ x: Matrix) -> (terms: LossTerms, gradients: [Matrix]) {
+        let b = batch(rows: x.rows)
+        let (terms, _, _) = DenormalFlushing.run { gradients(b) { shard in x.gather(rows: shard.rows, into: &shard.ws.input.m) } }
+        return (terms, b.shards[0].gradients)
+    }
+
+    /// Draws this step's corruption noise for one shard, in stream order: Gaussian noise scaled by
+    /// sigma, or the masking noise's keep (1) / drop (0) decisions.
+    private func drawCorruption(into out: inout Matrix) {
         switch corruption {
-        case .none:
-            out.data.withUnsafeMutableBufferPointer { o in clean.data.withUnsafeBufferPointer { c in o.baseAddress!.update(from: c.baseAddress!, count: c.count) } }
-        case .gaussian(let sigma):
-            noise.fillNormal(&out.data, mean: 0, std: sigma)
-            out.add(clean)
+        case .none: break
+        case .gaussian(let sigma): noise.fillNormal(&out.data, mean: 0, std: sigma)
         case .masking(let p):
             let threshold = Double(p)
             out.data.withUnsafeMutableBufferPointer { o in
+                for i in o.indices { o[i] = noise.nextUniform() < threshold ? 0 : 1 }
+            }
+        }
+    }
+
+    /// Combines the noise `drawCorruption` left in `out` with the clean rows (on the shard's thread).
+    private static func applyCorruption(_ corruption: ModelSpec.Corruption, clean: Matrix, into out: inout Matrix) {
+        switch corruption {
+        case .none:
+            out.data.withUnsafeMutableBufferPointer { o in clean.data.withUnsafeBufferPointer { c in o.baseAddress!.update(from: c.baseAddress!, count: c.count) } }
+        case .gaussian:
+            out.add(clean)
+        case .masking:
+            out.data.withUnsafeMutableBufferPointer { o in
                 clean.data.withUnsafeBufferPointer { c in
-                    for i in o.indices { o[i] = noise.nextUniform() < threshold ? 0 : c[i] }
+                    for i in o.indices { o[i] = o[i] == 0 ? 0 : c[i] }
                 }
             }
         }
@@ -239,7 +330,7 @@ public final class Trainer {
         let sparsity = model.spec.regularization.sparsity
         _ = model.chunked(x, outputWidth: 0) { ws in
             model.forwardEncoder(ws, sampleCode: false)
-            model.forwardDecoder(ws)
+            model.decoderProducts(ws)
             let (chunk, chunkSSE) = model.evaluate(ws)
             let w = sumReduction ? 1 : Double(ws.rows) / Double(x.rows)
             terms.reconstruction += chunk.reconstruction * w

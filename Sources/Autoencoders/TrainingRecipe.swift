@@ -35,12 +35,31 @@ public struct TrainingRecipe: Codable, Equatable, Sendable {
     public var noise: ModelSpec.Corruption?
     public var normalization: NormalizationChoice
     public var dataset: DatasetDescription
+    /// Row blocks each batch is split into; the blocks go forward and backward in parallel and
+    /// their gradients are summed. How the sums are grouped changes the float32 results, so the
+    /// count is part of the recipe rather than taken from the machine: the same seed and shard
+    /// count give bit-identical weights on 1 core or 64 (a core count below the shard count only
+    /// runs shards one after another). Batches with fewer rows than `shards` use one row per shard.
+    public var shards: Int
 
     public init(epochs: Int, batchSize: Int, optimizer: OptimizerConfig, seed: UInt64 = 0, shuffle: Bool = true,
                 noise: ModelSpec.Corruption? = nil, normalization: NormalizationChoice = .none,
-                dataset: DatasetDescription = .init()) {
+                dataset: DatasetDescription = .init(), shards: Int = TrainingRecipe.defaultShards) {
         self.epochs = epochs; self.batchSize = batchSize; self.optimizer = optimizer; self.seed = seed
         self.shuffle = shuffle; self.noise = noise; self.normalization = normalization; self.dataset = dataset
+        self.shards = shards
+    }
+
+    /// Shards when a recipe does not say: one per core of the machines aezoo is developed on.
+    public static let defaultShards = 2
+    /// Most shards a recipe may ask for (each holds a full set of gradients).
+    public static let maximumShards = 256
+
+    /// Throws `AutoencoderError.invalidSpec` unless `shards` is in 1...`maximumShards`.
+    public static func validateShards(_ shards: Int) throws {
+        guard shards >= 1, shards <= maximumShards else {
+            throw AutoencoderError.invalidSpec("recipe shards must be in 1...\(maximumShards), got \(shards)")
+        }
     }
 
     /// Largest accepted batch, so a recipe cannot request an unbounded buffer.
@@ -52,12 +71,13 @@ public struct TrainingRecipe: Codable, Equatable, Sendable {
         guard batchSize > 0, batchSize <= Self.maximumBatchSize else {
             throw AutoencoderError.invalidSpec("recipe batchSize must be in 1...\(Self.maximumBatchSize), got \(batchSize)")
         }
+        try Self.validateShards(shards)
         try optimizer.validate()
     }
 }
 
 extension TrainingRecipe {
-    enum CodingKeys: String, CodingKey { case epochs, batchSize, optimizer, seed, shuffle, noise, normalization, dataset }
+    enum CodingKeys: String, CodingKey { case epochs, batchSize, optimizer, seed, shuffle, noise, normalization, dataset, shards }
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(epochs: try c.decode(Int.self, forKey: .epochs),
@@ -67,6 +87,7 @@ extension TrainingRecipe {
                   shuffle: try c.decodeIfPresent(Bool.self, forKey: .shuffle) ?? true,
                   noise: try c.decodeIfPresent(ModelSpec.Corruption.self, forKey: .noise),
                   normalization: try c.decodeIfPresent(NormalizationChoice.self, forKey: .normalization) ?? .none,
-                  dataset: try c.decodeIfPresent(DatasetDescription.self, forKey: .dataset) ?? .init())
+                  dataset: try c.decodeIfPresent(DatasetDescription.self, forKey: .dataset) ?? .init(),
+                  shards: try c.decodeIfPresent(Int.self, forKey: .shards) ?? Self.defaultShards)
     }
 }

@@ -21,12 +21,13 @@ final class Workspace {
     let decoderOut: [Buffer], decoderGrad: [Buffer]
     /// Output layer pre-activations (sigmoid cross-entropy works on logits).
     let logits: Buffer
+    /// Column sums of the code layer (its batch mean needs every shard's), the clamped batch mean,
+    /// and the sparsity penalty's per-column gradient.
+    var codeSums: [Float]
     var rhoHat: [Float]
     var sparsityGrad: [Float]
     /// Per-column partial sums of the output loss kernel.
     var lossScratch: [Float]
-    /// Output-bias gradient when evaluating without a gradient set.
-    let scratchBiasGrad: Buffer
 
     init(plan: ModelPlan, rows: Int, corrupts: Bool) {
         self.rows = rows
@@ -46,10 +47,10 @@ final class Workspace {
         decoderGrad = plan.decoder.map { Buffer(rows, $0.outputSize) }
         logits = Buffer(rows, inputSize)
         let codeWidth = plan.encoder.last?.outputSize ?? 0
+        codeSums = [Float](repeating: 0, count: codeWidth)
         rhoHat = [Float](repeating: 0, count: codeWidth)
         sparsityGrad = [Float](repeating: 0, count: codeWidth)
         lossScratch = [Float](repeating: 0, count: 2 * inputSize)
-        scratchBiasGrad = Buffer(1, inputSize)
     }
 
     /// The matrix the encoder reads.

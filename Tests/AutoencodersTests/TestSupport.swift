@@ -24,7 +24,7 @@ enum TestSupport {
         ws.input.m = x
         if let e = eps, let buffer = ws.eps { buffer.m = e }
         model.forwardEncoder(ws, sampleCode: true)
-        model.forwardDecoder(ws)
+        model.decoderProducts(ws)
         var grads = model.makeGradients()
         let (terms, _) = model.backward(ws, gradients: &grads)
         return (terms, grads)
@@ -33,9 +33,10 @@ enum TestSupport {
     /// Compares analytic gradients with central differences `(L(p+h) - L(p-h)) / 2h` for every
     /// parameter element (losses accumulate in Double). Returns the worst relative error
     /// `|a - n| / max(|a| + |n|, floor)`.
-    static func maxGradientError(_ model: Autoencoder, _ x: Matrix, eps: Matrix? = nil, h: Float = 1e-2,
+    /// `analytic` defaults to `lossAndGradients`'s; the sharded trainer's can be passed instead.
+    static func maxGradientError(_ model: Autoencoder, _ x: Matrix, eps: Matrix? = nil, analytic given: [Matrix]? = nil, h: Float = 1e-2,
                                  file: StaticString = #filePath, line: UInt = #line) -> Double {
-        let (_, analytic) = lossAndGradients(model, x, eps: eps)
+        let analytic = given ?? lossAndGradients(model, x, eps: eps).1
         var worst = 0.0
         for k in model.parameters.indices {
             for i in model.parameters[k].data.indices {

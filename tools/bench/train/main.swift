@@ -3,7 +3,7 @@
 // PyTorch CPU with 2 threads running the same models (tools/bench/train/torch_bench.py).
 //
 //   swift run -c release aezoo-bench                 # all three, 2 epochs each (the 2nd is timed)
-//   swift run -c release aezoo-bench --arch b --epochs 3 --no-torch --threads 2 --torch-threads 1
+//   swift run -c release aezoo-bench --arch b --epochs 3 --no-torch --shards 2 --torch-threads 1
 //   swift run -c release aezoo-bench pca --code 32 --epochs 20   # test MSE per epoch vs PCA
 import Foundation
 import Autoencoders
@@ -63,23 +63,37 @@ func load(_ name: String) -> Matrix {
     do { return try IDX.readImages("\(dataDir)/\(name)-images-idx3-ubyte.gz") } catch { fail("\(error)") }
 }
 
-/// Best of a few 2048^3 sgemm calls, GFLOP/s, with the BLAS thread count the run uses.
-func sgemmPeak() -> Double {
-    let n = 2048
-    let a = Matrix(rows: n, cols: n, repeating: 0.5), b = Matrix(rows: n, cols: n, repeating: 0.25)
-    var c = Matrix(rows: n, cols: n)
+/// One row block of the peak probe's product, behind a reference so each thread writes its own.
+final class ProductBlock {
+    let a: Matrix
+    var c: Matrix
+    init(rows: Int, n: Int) { a = Matrix(rows: rows, cols: n, repeating: 0.5); c = Matrix(rows: rows, cols: n) }
+}
+
+/// Best of a few 2048^3 sgemm products, GFLOP/s, split into one row block per thread of `pool`
+/// (each a single-threaded OpenBLAS call, the way training uses BLAS): the machine's sgemm peak
+/// with all of its cores.
+func sgemmPeak(_ pool: ComputePool) -> Double {
+    let n = 2048, t = pool.threadCount
+    let b = Matrix(rows: n, cols: n, repeating: 0.25)
+    let blocks = (0..<t).map { i in ProductBlock(rows: (i + 1) * n / t - i * n / t, n: n) }
     var best = 0.0
     for _ in 0..<4 {
-        let t = Date()
-        Matrix.gemm(a, .none, b, .none, into: &c)
-        best = max(best, 2 * Double(n * n * n) / Date().timeIntervalSince(t) / 1e9)
+        let start = Date()
+        pool.run(tasks: t) { i in Matrix.gemm(blocks[i].a, .none, b, .none, into: &blocks[i].c) }
+        best = max(best, 2 * Double(n * n * n) / Date().timeIntervalSince(start) / 1e9)
     }
     return best
 }
 
-func timeEpochs(_ arch: Architecture, train: Matrix, epochs: Int) throws -> (seconds: Double, loss: Double) {
+func median(_ values: [Double]) -> Double {
+    let s = values.sorted()
+    return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+}
+
+func timeEpochs(_ arch: Architecture, train: Matrix, epochs: Int, shards: Int) throws -> (seconds: Double, loss: Double) {
     let model = try Autoencoder(spec: arch.spec, seed: 1)
-    let trainer = try Trainer(model: model, optimizer: arch.optimizer.makeOptimizer(), batchSize: arch.batchSize, seed: 1)
+    let trainer = try Trainer(model: model, optimizer: arch.optimizer.makeOptimizer(), batchSize: arch.batchSize, seed: 1, shards: shards)
     trainer.showsProgress = false
     var times: [Double] = []
     var last = Date()
@@ -87,9 +101,9 @@ func timeEpochs(_ arch: Architecture, train: Matrix, epochs: Int) throws -> (sec
         if case .epoch = event { let now = Date(); times.append(now.timeIntervalSince(last)); last = now }
         return .proceed
     }
-    // The first epoch pays for page faults and buffer set-up; time the later ones.
+    // The first epoch pays for page faults and buffer set-up; time the later ones (median).
     let timed = times.count > 1 ? Array(times.dropFirst()) : times
-    return (timed.reduce(0, +) / Double(timed.count), trainer.state.history.last?.total ?? .nan)
+    return (median(timed), trainer.state.history.last?.total ?? .nan)
 }
 
 func runTorch(_ keys: [String], epochs: Int) -> [String: Double] {
@@ -119,25 +133,29 @@ func runTorch(_ keys: [String], epochs: Int) -> [String: Double] {
 
 func benchmark() throws {
     let epochs = max(Int(option("--epochs", "2")) ?? 2, 1)
+    let shards = Int(option("--shards", String(TrainingRecipe.defaultShards))) ?? TrainingRecipe.defaultShards
+    let pool = ComputePool.shared
     let keys = option("--arch", "a,b,c").split(separator: ",").map(String.init)
     let train = load("train")
     let load = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3).joined(separator: " ") ?? "?"
     print("machine load average (1/5/15 min): \(load)  (timings are wall-clock: run on an idle machine)")
-    print("aezoo-bench: \(train.rows) training images, OpenBLAS \(OpenBLASRuntime.coreName) kernels, single-threaded, \(epochs) epoch(s) per model (first untimed when > 1)")
+    print("aezoo-bench: \(train.rows) training images, OpenBLAS \(OpenBLASRuntime.coreName) kernels (single-threaded calls), "
+          + "\(shards) shard(s) per batch on \(pool.threadCount) thread(s), \(epochs) epoch(s) per model (first untimed when > 1, median of the rest)")
     // The peak is measured before and after the models and the larger kept: on a shared machine a
     // single probe can land in a busy moment and flatter the percentages.
-    let peakBefore = sgemmPeak()
+    let peakBefore = sgemmPeak(pool)
     var results: [(Architecture, Double, Double)] = []
     var ours: [String: Double] = [:]
     for arch in architectures where keys.contains(arch.key) {
-        let (seconds, loss) = try timeEpochs(arch, train: train, epochs: epochs)
+        let (seconds, loss) = try timeEpochs(arch, train: train, epochs: epochs, shards: shards)
         ours[arch.key] = seconds
         results.append((arch, seconds, loss))
     }
-    let peakAfter = sgemmPeak()
+    let peakAfter = sgemmPeak(pool)
     let peak = max(peakBefore, peakAfter)
-    print(String(format: "OpenBLAS sgemm peak (2048^3, same run, best of before/after): %.1f GFLOP/s (before %.1f, after %.1f)",
-                 peak, peakBefore, peakAfter))
+    let onePeak = sgemmPeak(ComputePool(threads: 1))
+    print(String(format: "OpenBLAS sgemm peak (2048^3, one row block per thread, %d thread(s), same run, best of before/after): %.1f GFLOP/s (before %.1f, after %.1f; one core %.1f)",
+                 pool.threadCount, peak, peakBefore, peakAfter, onePeak))
     for (arch, seconds, loss) in results {
         let gflops = arch.flopsPerSample * Double(train.rows) / seconds / 1e9
         print(String(format: "(%@) %@\n    %.2f s/epoch  %.0f samples/s  %.1f GFLOP/s = %.0f%% of sgemm peak  (last epoch loss %.5g)",

@@ -3,9 +3,9 @@
 60,000 Fashion-MNIST images, for aezoo-bench to print side by side. Same layer sizes, activations,
 losses, regularizers, optimizer, learning rate and batch size as tools/bench/train/main.swift.
 
-Prints one line per architecture: `torch <key> <seconds per epoch>` (mean of the epochs after the first).
+Prints one line per architecture: `torch <key> <seconds per epoch>` (median of the epochs after the first).
 """
-import argparse, gzip, time
+import argparse, gzip, statistics, time
 import numpy as np
 import torch
 import torch.nn as nn
@@ -68,4 +68,4 @@ for key in args.arch.split(","):
             opt.zero_grad(); loss.backward(); opt.step()
         times.append(time.perf_counter() - t)
     timed = times[1:] if len(times) > 1 else times
-    print(f"torch {key} {sum(timed) / len(timed):.4f}", flush=True)
+    print(f"torch {key} {statistics.median(timed):.4f}", flush=True)
