@@ -80,11 +80,12 @@ void aez_column_sums(const float *restrict g, float *restrict out, long rows, lo
 /* One row of the fused output kernel. HAS_OUT / HAS_G are compile-time constants. */
 #define SQUARED_ROW(F, HAS_OUT, HAS_G)                                                      \
     for (long j = 0; j < cols; j++) {                                                       \
-        float a = aez_activate(F, lr[j] + bias[j]);                                         \
+        float a, slope;                                                                     \
+        aez_activate_with_slope(F, lr[j] + bias[j], &a, &slope);                            \
         float diff = a - xr[j];                                                             \
         sq[j] += diff * diff;                                                               \
         if (HAS_OUT) o[j] = a;                                                              \
-        if (HAS_G) { float v = scale * diff * aez_derivative(F, a); gr[j] = v; bias_grad[j] += v; } \
+        if (HAS_G) { float v = scale * diff * slope; gr[j] = v; bias_grad[j] += v; }       \
     }
 
 /* TF's stable form: max(z, 0) - z*x + log(1 + exp(-|z|)); d/dz = sigmoid(z) - x. */

@@ -105,6 +105,19 @@ static inline float aez_derivative(int f, float a) {
     }
 }
 
+/* f(z) and f'(z) together, where sharing work pays: softplus' slope is sigmoid(z), which the
+ * e^-|z| of its value gives for one division (the output-based -expm1(-a) costs another exp). */
+static inline void aez_activate_with_slope(int f, float z, float *a, float *slope) {
+    if (f == AEZ_SOFTPLUS) {
+        float e = aez_exp(-fabsf(z));
+        *a = (0.0f >= z ? 0.0f : z) + aez_log1p_unit(e);
+        *slope = (z >= 0 ? 1.0f : e) / (1.0f + e);
+    } else {
+        *a = aez_activate(f, z);
+        *slope = aez_derivative(f, *a);
+    }
+}
+
 #pragma clang fp contract(on)
 
 /* z = f(z + bias) row by row, in place. */
