@@ -97,7 +97,7 @@ extension Autoencoder {
         var terms = LossTerms()
         let normalizer = lossNormalizer(rows: ws.rows)
         let sse: Double
-        (terms.reconstruction, sse) = backwardDecoder(ws, gradients: &grads, normalizer: normalizer)
+        (terms.reconstruction, sse) = backwardDecoder(ws, gradients: &grads, normalizer: normalizer, kernelsStartAtZero: false)
         var sparsityGrad: [Float]? = nil
         if let s = spec.regularization.sparsity, let code = ws.encoderOut.last, plan.meanHead == nil {
             Kernels.columnSums(code.m, into: &ws.codeSums)
@@ -105,7 +105,7 @@ extension Autoencoder {
                                               rhoHat: &ws.rhoHat, columnGrad: &ws.sparsityGrad)
             sparsityGrad = ws.sparsityGrad
         }
-        terms.kl = backwardEncoder(ws, gradients: &grads, sparsityGradient: sparsityGrad, normalizer: normalizer)
+        terms.kl = backwardEncoder(ws, gradients: &grads, sparsityGradient: sparsityGrad, normalizer: normalizer, kernelsStartAtZero: false)
         let (l2, l1) = (spec.regularization.l2, spec.regularization.l1)
         if l2 > 0 || l1 > 0 {
             for k in parameters.indices where plan.isKernel[k] {
@@ -123,8 +123,11 @@ extension Autoencoder {
     ///
     /// `normalizer` is the whole batch's (`lossNormalizer`), so the losses and gradients of the
     /// shards of one batch add up to the batch's. Returns the reconstruction loss and the sum of
-    /// squared errors of these rows. Kernel and bias gradients are overwritten, not accumulated.
-    func backwardDecoder(_ ws: Workspace, gradients grads: inout [Matrix], normalizer: Double) -> (reconstruction: Double, squaredError: Double) {
+    /// squared errors of these rows. Bias gradients are overwritten. Kernel gradients are overwritten,
+    /// or with `kernelsStartAtZero` (the trainer keeps them zeroed between steps) added to: sgemm then
+    /// skips the separate pass that clears its output, which cost (a) 5% of its step.
+    func backwardDecoder(_ ws: Workspace, gradients grads: inout [Matrix], normalizer: Double,
+                         kernelsStartAtZero: Bool) -> (reconstruction: Double, squaredError: Double) {
         let last = plan.decoder.count - 1
         let outputLayer = plan.decoder[last]
         let result = ws.decoderGrad[last].m.data.withUnsafeMutableBufferPointer { g in
@@ -140,7 +143,7 @@ extension Autoencoder {
                 Kernels.activationBackward(&g.m, output: ws.decoderOut[i].m, l.activation, extra: nil, biasGrad: &grads[l.bias])
             }
             let input = i > 0 ? ws.decoderOut[i - 1] : ws.codeBuffer
-            kernelGradient(l, input: input.m, g: g.m, into: &grads, accumulate: false)
+            kernelGradient(l, input: input.m, g: g.m, into: &grads, accumulate: kernelsStartAtZero)
             let upstream = i > 0 ? ws.decoderGrad[i - 1] : (ws.codeGrad ?? ws.encoderGrad[plan.encoder.count - 1])
             inputGradient(l, g: g.m, into: &upstream.m)
         }
@@ -150,8 +153,9 @@ extension Autoencoder {
     /// The second half: the VAE heads (returns their KL term, 0 otherwise) and the encoder top
     /// down. `sparsityGradient` is the sparsity penalty's per-column gradient, computed from the
     /// whole batch's mean code activation (nil without the penalty). Tied kernels already hold the
-    /// decoder's share and are added to.
-    func backwardEncoder(_ ws: Workspace, gradients grads: inout [Matrix], sparsityGradient: [Float]?, normalizer: Double) -> Double {
+    /// decoder's share and are added to. `kernelsStartAtZero` as in `backwardDecoder`.
+    func backwardEncoder(_ ws: Workspace, gradients grads: inout [Matrix], sparsityGradient: [Float]?, normalizer: Double,
+                         kernelsStartAtZero: Bool) -> Double {
         var kl = 0.0
         if let mh = plan.meanHead, let vh = plan.logVarHead, let mean = ws.mean, let logVar = ws.logVar,
            let eps = ws.eps, let codeGrad = ws.codeGrad, let meanGrad = ws.meanGrad, let logVarGrad = ws.logVarGrad {
@@ -161,8 +165,8 @@ extension Autoencoder {
             Kernels.columnSums(meanGrad.m, into: &grads[mh.bias])
             Kernels.columnSums(logVarGrad.m, into: &grads[vh.bias])
             let h = plan.encoder.isEmpty ? ws.encoderInput : ws.encoderOut[plan.encoder.count - 1]
-            kernelGradient(mh, input: h.m, g: meanGrad.m, into: &grads, accumulate: false)
-            kernelGradient(vh, input: h.m, g: logVarGrad.m, into: &grads, accumulate: false)
+            kernelGradient(mh, input: h.m, g: meanGrad.m, into: &grads, accumulate: kernelsStartAtZero)
+            kernelGradient(vh, input: h.m, g: logVarGrad.m, into: &grads, accumulate: kernelsStartAtZero)
             if let top = ws.encoderGrad.last {
                 inputGradient(mh, g: meanGrad.m, into: &top.m)
                 inputGradient(vh, g: logVarGrad.m, into: &top.m, accumulate: true)
@@ -173,7 +177,7 @@ extension Autoencoder {
             let extra = i == plan.encoder.count - 1 ? sparsityGradient : nil
             Kernels.activationBackward(&g.m, output: ws.encoderOut[i].m, l.activation, extra: extra, biasGrad: &grads[l.bias])
             let input = i > 0 ? ws.encoderOut[i - 1] : ws.encoderInput
-            kernelGradient(l, input: input.m, g: g.m, into: &grads, accumulate: spec.tiedWeights)
+            kernelGradient(l, input: input.m, g: g.m, into: &grads, accumulate: spec.tiedWeights || kernelsStartAtZero)
             if i > 0 { inputGradient(l, g: g.m, into: &ws.encoderGrad[i - 1].m) }
         }
         return kl

@@ -11,6 +11,11 @@ import Linalg
 /// terms are) does the trainer call `update`, which runs the optimizer over the same chunks on the
 /// same threads, so each thread's gradients are still in its cache.
 ///
+/// Kernel gradients are computed by sgemm adding to zeroed buffers (`kernelsStartAtZero`), which
+/// spares OpenBLAS a separate pass clearing its output: `reduce` zeroes the other shards' chunks as
+/// it reads them and `update` zeroes shard 0's after the optimizer has read them, while the chunk
+/// is in cache. A step that stops before `update` calls `clear`.
+///
 /// Element-wise results do not depend on the split. The penalty sums are float32 per chunk, added
 /// in Double in chunk order (as `Kernels.weightPenalty` does), so no result depends on how many
 /// threads the pool has.
@@ -33,7 +38,7 @@ final class GradientReduction {
     private var parameterPointers: [UnsafeMutablePointer<Float>]
     private var gradientPointers: [[UnsafeMutablePointer<Float>]]
     /// Per thread, room for the `shardCount - 1` source addresses `aez_reduce_gradients` reads.
-    private let sources: UnsafeMutablePointer<UnsafePointer<Float>?>
+    private let sources: UnsafeMutablePointer<UnsafeMutablePointer<Float>?>
 
     init(shapes: [Matrix], isKernel: [Bool], shards: Int, pool: ComputePool) {
         var chunks: [Chunk] = []
@@ -83,7 +88,14 @@ final class GradientReduction {
         }
     }
 
-    /// Sums the shards' gradients into `shards[0].gradients` and adds the weight penalties' gradient.
+    /// Zeroes every shard's gradients (after a step that did not reach `update`).
+    func clear(_ shards: [ShardedBatch.Shard]) {
+        for shard in shards {
+            for v in shard.gradients.indices { shard.gradients[v].data.withUnsafeMutableBufferPointer { $0.update(repeating: 0) } }
+        }
+    }
+
+    /// Sums the shards' gradients into `shards[0].gradients` (zeroing the others) and adds the weight penalties' gradient.
     /// Returns whether every element is finite, and `sum(w^2)`, `sum(|w|)` over the kernels.
     func reduce(_ model: Autoencoder, _ shards: [ShardedBatch.Shard], l2: Float, l1: Float) -> (finite: Bool, sumSquares: Double, sumAbs: Double) {
         precondition(shards.count <= shardCount)
@@ -98,7 +110,7 @@ final class GradientReduction {
                             let list = sources + task * max(0, shardCount - 1)
                             for c in range(task) {
                                 let chunk = chunks[c], v = chunk.variable
-                                for s in 0..<others { list[s] = UnsafePointer(gradientPointers[s + 1][v] + chunk.start) }
+                                for s in 0..<others { list[s] = gradientPointers[s + 1][v] + chunk.start }
                                 let w: UnsafePointer<Float>? = penalized && isKernel[v] ? UnsafePointer(parameterPointers[v] + chunk.start) : nil
                                 sumSquares[c] = 0
                                 sumAbs[c] = 0
@@ -128,6 +140,7 @@ final class GradientReduction {
                     let chunk = chunks[c], v = chunk.variable
                     optimizer.update(variable: v, range: chunk.start..<(chunk.start + chunk.count),
                                      parameter: parameterPointers[v], gradient: gradientPointers[0][v])
+                    (gradientPointers[0][v] + chunk.start).update(repeating: 0, count: chunk.count)
                 }
             }
         }

@@ -210,6 +210,7 @@ public final class Trainer {
     private func step(_ batch: ShardedBatch, load: (ShardedBatch.Shard) -> Void) throws -> (terms: LossTerms, squaredError: Double) {
         let (terms, sse, finite) = gradients(batch, load: load)
         guard terms.isFinite, finite else {
+            reduction.clear(batch.shards)
             state.noiseState = noise.state
             throw TrainingError.nonFinite(epoch: state.epoch, step: state.step, terms: terms, gradientsFinite: finite)
         }
@@ -217,6 +218,7 @@ public final class Trainer {
             reduction.update(chunked)
         } else {
             optimizer.apply(batch.shards[0].gradients, to: &model.parameters)
+            reduction.clear(batch.shards)
         }
         state.step += 1
         state.noiseState = noise.state
@@ -225,6 +227,8 @@ public final class Trainer {
 
     /// Regions (1)-(3) of `step`: the batch's loss terms and, in `batch.shards[0].gradients`, the
     /// gradient of their sum (whether every element is finite says the flag). Changes no parameter.
+    /// Every shard's gradients must be zero on entry; they are again after `reduction.update` or
+    /// `reduction.clear`, which the caller runs next.
     func gradients(_ batch: ShardedBatch, load: (ShardedBatch.Shard) -> Void) -> (terms: LossTerms, squaredError: Double, finite: Bool) {
         let shards = batch.shards
         // Noise is drawn here, serially and in shard order, so the streams never depend on threads.
@@ -241,11 +245,13 @@ public final class Trainer {
             if let corrupted = ws.corrupted { Self.applyCorruption(corruption, clean: ws.input.m, into: &corrupted.m) }
             model.forwardEncoder(ws, sampleCode: true)
             model.decoderProducts(ws)
-            (shard.reconstruction, shard.squaredError) = model.backwardDecoder(ws, gradients: &shard.gradients, normalizer: normalizer)
+            (shard.reconstruction, shard.squaredError) = model.backwardDecoder(ws, gradients: &shard.gradients, normalizer: normalizer,
+                                                                                        kernelsStartAtZero: true)
             if sparsity != nil {
                 Kernels.columnSums(ws.encoderOut[ws.encoderOut.count - 1].m, into: &ws.codeSums)
             } else {
-                shard.kl = model.backwardEncoder(ws, gradients: &shard.gradients, sparsityGradient: nil, normalizer: normalizer)
+                shard.kl = model.backwardEncoder(ws, gradients: &shard.gradients, sparsityGradient: nil, normalizer: normalizer,
+                                                 kernelsStartAtZero: true)
             }
         }
         var terms = LossTerms()
@@ -261,7 +267,7 @@ public final class Trainer {
             pool.run(tasks: shards.count) { s in
                 let shard = shards[s]
                 shard.kl = model.backwardEncoder(shard.ws, gradients: &shard.gradients, sparsityGradient: columnGradient,
-                                                 normalizer: normalizer)
+                                                 normalizer: normalizer, kernelsStartAtZero: true)
             }
         }
         var sse = 0.0
@@ -282,7 +288,9 @@ public final class Trainer {
     func batchGradients(_ x: Matrix) -> (terms: LossTerms, gradients: [Matrix]) {
         let b = batch(rows: x.rows)
         let (terms, _, _) = DenormalFlushing.run { gradients(b) { shard in x.gather(rows: shard.rows, into: &shard.ws.input.m) } }
-        return (terms, b.shards[0].gradients)
+        let result = b.shards[0].gradients.map { Matrix(rows: $0.rows, cols: $0.cols, data: Array($0.data)) }
+        reduction.clear(b.shards)
+        return (terms, result)
     }
 
     /// Draws this step's corruption noise for one shard, in stream order: Gaussian noise scaled by

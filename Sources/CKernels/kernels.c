@@ -136,11 +136,11 @@ void aez_output_loss(const float *restrict logits, const float *restrict bias, c
 #define LANES 16
 
 AEZ_CLONES
-int aez_reduce_gradients(float *restrict g0, const float *const *others, int count, const float *restrict w,
+int aez_reduce_gradients(float *restrict g0, float *const *others, int count, const float *restrict w,
                          long n, float l2, float l1, float *sum_squares, float *sum_abs) {
     for (int s = 0; s < count; s++) {
-        const float *restrict src = others[s];
-        for (long i = 0; i < n; i++) g0[i] += src[i];
+        float *restrict src = others[s];
+        for (long i = 0; i < n; i++) { g0[i] += src[i]; src[i] = 0; }
     }
     float check[LANES] = {0}, sq[LANES] = {0}, ab[LANES] = {0};
     long body = n - n % LANES;

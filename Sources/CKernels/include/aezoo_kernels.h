@@ -148,9 +148,10 @@ void aez_output_loss(const float *logits, const float *bias, const float *x, flo
 
 /* Gradient reduction over data shards for elements [0, n) of one variable:
  * g0[i] = g0[i] + others[0][i] + ... + others[count-1][i] (+ l2 * w[i] + l1 * sign(w[i]) when w is
- * non-NULL). Adds sum(w^2) and sum(|w|) (float, this range) to *sum_squares, *sum_abs.
+ * non-NULL), and others[s][i] = 0 once read (the next step's sgemm adds to them).
+ * Adds sum(w^2) and sum(|w|) (float, this range) to *sum_squares, *sum_abs.
  * Returns 1 when every reduced element is finite. */
-int aez_reduce_gradients(float *g0, const float *const *others, int count, const float *w, long n,
+int aez_reduce_gradients(float *g0, float *const *others, int count, const float *w, long n,
                          float l2, float l1, float *sum_squares, float *sum_abs);
 
 /* TF1's Adam kernel on n elements: m += (g - m) * one_minus_beta1; v += (g*g - v) * one_minus_beta2;
