@@ -134,7 +134,7 @@ extension Autoencoder {
             grads[outputLayer.bias].data.withUnsafeMutableBufferPointer { db in
                 Kernels.outputLoss(spec.loss, logits: ws.logits.m, bias: parameters[outputLayer.bias], target: ws.input.m,
                                    activation: outputLayer.activation, normalizer: normalizer,
-                                   output: nil, gradient: g.baseAddress!, biasGrad: db.baseAddress!, scratch: &ws.lossScratch)
+                                   gradient: g.baseAddress!, biasGrad: db.baseAddress!, scratch: &ws.lossScratch)
             }
         }
         for i in stride(from: last, through: 0, by: -1) {
@@ -218,7 +218,7 @@ extension Autoencoder {
         let outputLayer = plan.decoder[plan.decoder.count - 1]
         let (rec, sse) = Kernels.outputLoss(spec.loss, logits: ws.logits.m, bias: parameters[outputLayer.bias], target: ws.input.m,
                                             activation: outputLayer.activation, normalizer: normalizer,
-                                            output: nil, gradient: nil, biasGrad: nil, scratch: &ws.lossScratch)
+                                            gradient: nil, biasGrad: nil, scratch: &ws.lossScratch)
         terms.reconstruction = rec
         if let mean = ws.mean, let logVar = ws.logVar {
             var kl = 0.0

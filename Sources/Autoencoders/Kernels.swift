@@ -62,13 +62,13 @@ enum Kernels {
     /// The output layer's bias and activation, the reconstruction loss and (with `gradient`) its
     /// gradient with respect to the output pre-activation, in one pass over the output product.
     ///
-    /// `logits` holds `input * W` without the bias. With `output` the reconstruction `f(logits + b)`
-    /// is written; with `gradient` `dL/dz` and its column sums (the output bias gradient). Returns
+    /// `logits` holds `input * W` without the bias; the reconstruction `f(logits + b)` is computed
+    /// and used, never stored. With `gradient`, `dL/dz` and its column sums (the output bias gradient) are written. Returns
     /// the loss (already divided by `normalizer`, the whole batch's, so shards of one batch add up)
     /// and the plain sum of squared errors (for the per-pixel MSE metric). `scratch` holds 2 x cols.
     static func outputLoss(_ loss: ReconstructionLoss, logits: Matrix, bias: Matrix, target x: Matrix,
                            activation f: Activation, normalizer: Double,
-                           output: UnsafeMutablePointer<Float>?, gradient: UnsafeMutablePointer<Float>?,
+                           gradient: UnsafeMutablePointer<Float>?,
                            biasGrad: UnsafeMutablePointer<Float>?, scratch: inout [Float]) -> (loss: Double, squaredError: Double) {
         let rows = logits.rows, cols = logits.cols
         precondition(scratch.count >= 2 * cols && x.rows == rows && x.cols == cols)
@@ -84,7 +84,7 @@ enum Kernels {
             bias.data.withUnsafeBufferPointer { bp in
                 x.data.withUnsafeBufferPointer { xp in
                     scratch.withUnsafeMutableBufferPointer { sp in
-                        aez_output_loss(lp.baseAddress!, bp.baseAddress!, xp.baseAddress!, output, gradient, biasGrad,
+                        aez_output_loss(lp.baseAddress!, bp.baseAddress!, xp.baseAddress!, gradient, biasGrad,
                                         sp.baseAddress!, rows, cols, f.kernelCode, kind, scale)
                     }
                 }

@@ -77,56 +77,46 @@ void aez_column_sums(const float *restrict g, float *restrict out, long rows, lo
     }
 }
 
-/* One row of the fused output kernel. HAS_OUT / HAS_G are compile-time constants. */
-#define SQUARED_ROW(F, HAS_OUT, HAS_G)                                                      \
+/* One row of the fused output kernel. HAS_G is a compile-time constant. */
+#define SQUARED_ROW(F, HAS_G)                                                               \
     for (long j = 0; j < cols; j++) {                                                       \
         float a, slope;                                                                     \
         aez_activate_with_slope(F, lr[j] + bias[j], &a, &slope);                            \
         float diff = a - xr[j];                                                             \
         sq[j] += diff * diff;                                                               \
-        if (HAS_OUT) o[j] = a;                                                              \
         if (HAS_G) { float v = scale * diff * slope; gr[j] = v; bias_grad[j] += v; }       \
     }
 
 /* TF's stable form: max(z, 0) - z*x + log(1 + exp(-|z|)); d/dz = sigmoid(z) - x. */
-#define CROSS_ENTROPY_ROW(HAS_OUT, HAS_G)                                                   \
+#define CROSS_ENTROPY_ROW(HAS_G)                                                            \
     for (long j = 0; j < cols; j++) {                                                       \
         float z = lr[j] + bias[j], xx = xr[j];                                              \
         float a = aez_activate(AEZ_SIGMOID, z);                                             \
         ce[j] += (0.0f >= z ? 0.0f : z) - z * xx + aez_log1p_unit(aez_exp(-fabsf(z)));     \
         float diff = a - xx;                                                                \
         sq[j] += diff * diff;                                                               \
-        if (HAS_OUT) o[j] = a;                                                              \
         if (HAS_G) { float v = scale * diff; gr[j] = v; bias_grad[j] += v; }               \
     }
 
 #define ROWS(BODY)                                                                          \
     for (long r = 0; r < rows; r++) {                                                       \
         const float *restrict lr = logits + r * cols, *restrict xr = x + r * cols;          \
-        float *restrict o = out ? out + r * cols : 0;                                       \
         float *restrict gr = g ? g + r * cols : 0;                                          \
         BODY                                                                                \
     }
 
 AEZ_CLONES
 void aez_output_loss(const float *restrict logits, const float *restrict bias, const float *restrict x,
-                     float *restrict out, float *restrict g, float *restrict bias_grad,
-                     float *restrict column_sums, long rows, long cols, int f, int loss, float scale) {
+                     float *restrict g, float *restrict bias_grad, float *restrict column_sums,
+                     long rows, long cols, int f, int loss, float scale) {
     float *restrict sq = column_sums, *restrict ce = column_sums + cols;
     for (long j = 0; j < 2 * cols; j++) column_sums[j] = 0;
     if (g) for (long j = 0; j < cols; j++) bias_grad[j] = 0;
     if (loss == AEZ_LOSS_SIGMOID_CROSS_ENTROPY) {
-        if (g && out) { ROWS(CROSS_ENTROPY_ROW(1, 1)) }
-        else if (g) { ROWS(CROSS_ENTROPY_ROW(0, 1)) }
-        else if (out) { ROWS(CROSS_ENTROPY_ROW(1, 0)) }
-        else { ROWS(CROSS_ENTROPY_ROW(0, 0)) }
+        if (g) { ROWS(CROSS_ENTROPY_ROW(1)) } else { ROWS(CROSS_ENTROPY_ROW(0)) }
         return;
     }
-#define LOOP(F)                                                                             \
-    if (g && out) { ROWS(SQUARED_ROW(F, 1, 1)) }                                            \
-    else if (g) { ROWS(SQUARED_ROW(F, 0, 1)) }                                              \
-    else if (out) { ROWS(SQUARED_ROW(F, 1, 0)) }                                            \
-    else { ROWS(SQUARED_ROW(F, 0, 0)) }
+#define LOOP(F) if (g) { ROWS(SQUARED_ROW(F, 1)) } else { ROWS(SQUARED_ROW(F, 0)) }
     AEZ_DISPATCH(f, LOOP)
 #undef LOOP
 }

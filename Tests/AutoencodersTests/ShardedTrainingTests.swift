@@ -116,6 +116,32 @@ final class ShardedTrainingTests: XCTestCase {
         XCTAssertEqual(trainer.optimizerState, clean.optimizerState)
     }
 
+    /// The fused output kernel (bias, activation, loss in one pass over the output product) reports
+    /// the loss of the reconstruction `reconstruct` returns, for every output activation and loss.
+    func testFusedOutputLossMatchesTheReconstruction() throws {
+        let x = TestSupport.randomMatrix(9, 6, seed: 21)
+        for loss in ReconstructionLoss.allCases {
+            for f in loss == .sigmoidCrossEntropy ? [Activation.sigmoid] : Activation.allCases {
+                let model = try Autoencoder(spec: TestSupport.spec([6, 4], .tanh, output: f, loss: loss), seed: 2)
+                let trainer = try Trainer(model: model, optimizer: SGD(config: .sgd(learningRate: 0.1)), batchSize: 9, seed: 1)
+                let a = try model.reconstruct(x)
+                var expected = 0.0
+                for i in a.data.indices {
+                    let p = Double(a.data[i]), t = Double(x.data[i])
+                    switch loss {
+                    case .mse: expected += (p - t) * (p - t) / Double(a.count)
+                    case .halfSumSquares: expected += 0.5 * (p - t) * (p - t)
+                    case .sigmoidCrossEntropy: expected -= (t * log(p) + (1 - t) * log(1 - p)) / Double(a.count)
+                    }
+                }
+                let (training, _) = trainer.batchGradients(x)
+                let evaluated = try trainer.evaluate(x).terms
+                XCTAssertEqual(training.reconstruction, expected, accuracy: 1e-5 * Swift.max(1, expected), "\(loss) \(f) (training)")
+                XCTAssertEqual(evaluated.reconstruction, expected, accuracy: 1e-5 * Swift.max(1, expected), "\(loss) \(f) (evaluate)")
+            }
+        }
+    }
+
     func testRecipeCarriesAndValidatesShards() throws {
         var recipe = TrainingRecipe(epochs: 1, batchSize: 8, optimizer: .adam())
         XCTAssertEqual(recipe.shards, TrainingRecipe.defaultShards)

@@ -134,16 +134,15 @@ void aez_activation_backward(float *g, const float *a, const float *extra, float
 /* out = column sums of g (rows in order). */
 void aez_column_sums(const float *g, float *out, long rows, long cols);
 
-/* The output layer's forward pass, the reconstruction loss and its gradient in one pass.
+/* The output layer's bias and activation, the reconstruction loss and its gradient in one pass.
  *
- * Reads the output product `logits` (bias not yet added) and the target `x`. With `out` non-NULL
- * writes the reconstruction f(logits + bias). With `g` non-NULL writes dL/dz (z = logits + bias,
- * `scale` times the per-element derivative) and its column sums into `bias_grad`.
- * `column_sums` (2 * cols) receives per column the sum of squared errors (a - x)^2 and, for
- * cross-entropy, the sum of TF's sigmoid_cross_entropy_with_logits.
- * loss AEZ_LOSS_SQUARED: g = scale * (a - x) * f'(a) (scale 1 for half-sum-of-squares, 2/n for MSE);
+ * Reads the output product `logits` (bias not yet added) and the target `x`; the reconstruction
+ * a = f(logits + bias) is never stored. With `g` non-NULL writes dL/dz (z = logits + bias) and its
+ * column sums into `bias_grad`. `column_sums` (2 * cols) receives per column the sum of squared
+ * errors (a - x)^2 and, for cross-entropy, the sum of TF's sigmoid_cross_entropy_with_logits.
+ * loss AEZ_LOSS_SQUARED: g = scale * (a - x) * f'(z) (scale 1 for half-sum-of-squares, 2/n for MSE);
  * loss AEZ_LOSS_SIGMOID_CROSS_ENTROPY (f must be sigmoid): g = scale * (a - x). */
-void aez_output_loss(const float *logits, const float *bias, const float *x, float *out, float *g,
+void aez_output_loss(const float *logits, const float *bias, const float *x, float *g,
                      float *bias_grad, float *column_sums, long rows, long cols, int f, int loss, float scale);
 
 /* Gradient reduction over data shards for elements [0, n) of one variable:
