@@ -19,12 +19,16 @@ let package = Package(
         .systemLibrary(name: "CHDF5", providers: [.apt(["libhdf5-dev"])]),
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // libdeflate without pkg-config, like HDF5: aezoo links the static archive (Sources/CDeflate/module.modulemap).
+        .systemLibrary(name: "CDeflate", providers: [.apt(["libdeflate-dev"])]),
 
         // Per-thread processor controls Swift cannot express: flush-to-zero mode, the spin-wait hint.
         .target(name: "CProcessor"),
+        // HDF5's shuffle and Fletcher-32 byte loops, in C so they vectorise (the chunk pipeline's hot loops).
+        .target(name: "CChunkFilters"),
         .target(name: "Linalg", dependencies: ["CBLAS", "CProcessor"]),
         .target(name: "Console"),
-        .target(name: "HDF5", dependencies: ["CHDF5", "CZlib"]),
+        .target(name: "HDF5", dependencies: ["CHDF5", "CDeflate", "CChunkFilters"]),
         .target(name: "Autoencoders", dependencies: ["Linalg", "Console"]),
         .target(name: "Checkpoint", dependencies: ["HDF5", "Linalg", "Autoencoders", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Datasets", dependencies: ["HDF5", "Linalg", "CZlib"]),

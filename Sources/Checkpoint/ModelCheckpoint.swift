@@ -18,6 +18,7 @@ import Linalg
 public struct ModelCheckpoint: Sendable {
     /// The file read (a directory resolves to its latest checkpoint).
     public let path: String
+    /// The file's metadata, except `codePrior`, which `codePrior()` reads when it is needed.
     public let metadata: CheckpointMetadata
     public let spec: ModelSpec
     /// The model's own variables (weights and biases), each verified against its checksum.
@@ -28,9 +29,11 @@ public struct ModelCheckpoint: Sendable {
     /// Reads the checkpoint at `path` (a file, or a directory with a `checkpoint` state file).
     /// Only the metadata and the model's variables are read: using a model never pays for its
     /// optimizer slots (two thirds of an Adam checkpoint); `makeTrainer` reads them when resuming.
-    public init(path: String) throws {
+    /// Each variable is checked against its recorded SHA-256, unless `digests` is
+    /// `.wholeFileCheckedByCaller` (then the caller must verify the file before using the model).
+    public init(path: String, digests: CheckpointReader.DigestCheck = .recorded) throws {
         let file = try Saver.resolveCheckpoint(path)
-        let reader = try CheckpointReader(path: file)
+        let reader = try CheckpointReader(path: file, codePrior: false)
         defer { try? reader.close() }
         self.path = file
         metadata = reader.metadata
@@ -40,7 +43,7 @@ public struct ModelCheckpoint: Sendable {
         for name in names where !reader.variableNames.contains(name) {
             throw CheckpointError.missingVariable(file: file, name: name)
         }
-        modelVariables = try reader.readVariables(names)
+        modelVariables = try reader.readVariables(names, digests: digests)
     }
 
     static func spec(from metadata: CheckpointMetadata, path: String) throws -> ModelSpec {
@@ -76,7 +79,9 @@ public struct ModelCheckpoint: Sendable {
     /// otherwise, or N(0, I) when the checkpoint has none.
     public func codePrior() throws -> Autoencoders.CodePrior {
         if spec.variational { return .standardNormal(dimension: spec.codeSize) }
-        guard let stored = metadata.codePrior else { return .standardNormal(dimension: spec.codeSize) }
+        let reader = try CheckpointReader(path: path, codePrior: false)
+        defer { try? reader.close() }
+        guard let stored = try reader.readCodePrior() else { return .standardNormal(dimension: spec.codeSize) }
         guard stored.dimension == spec.codeSize, stored.covariance.count == stored.dimension * stored.dimension else {
             throw CheckpointError.invalidMetadata(file: path, field: "code_prior", reason: "dimension \(stored.dimension), but the code has \(spec.codeSize) units")
         }

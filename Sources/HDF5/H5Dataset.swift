@@ -208,9 +208,10 @@ public final class H5Dataset: H5Object {
 
     /// A plan for chunks of whole rows with a filter pipeline we implement, stored in the
     /// element type `T` itself (no conversion) in native byte order; nil means "let HDF5 do it".
-    func chunkPlan<T: H5Element>(_ type: T.Type, shape: [Int]) throws -> ChunkPlan? {
+    /// `growing` plans for a resizable dataset that may still be empty (appends).
+    func chunkPlan<T: H5Element>(_ type: T.Type, shape: [Int], growing: Bool = false) throws -> ChunkPlan? {
         #if _endian(little)
-        guard let rows = shape.first, rows > 0, shape.allSatisfy({ $0 > 0 }) else { return nil }
+        guard let rows = shape.first, rows > 0 || growing, shape.dropFirst().allSatisfy({ $0 > 0 }) else { return nil }
         let options = try storageOptions()
         guard let chunks = options.chunks, chunks.count == shape.count, Array(chunks.dropFirst()) == Array(shape.dropFirst()),
               try dtype() == T.h5DType, try isLittleEndian() else { return nil }
@@ -286,7 +287,7 @@ public final class H5Dataset: H5Object {
             guard filters == 0 else { return nil }
             stored.append(bytes)
         }
-        var failures = [Bool](repeating: false, count: plan.chunkCount)
+        var failures = [H5ChunkPipeline.DecodeError?](repeating: nil, count: plan.chunkCount)
         let values = [T](unsafeUninitializedCapacity: count) { buffer, initialized in
             let raw = UnsafeMutableRawBufferPointer(buffer)
             failures.withUnsafeMutableBufferPointer { failed in
@@ -295,7 +296,7 @@ public final class H5Dataset: H5Object {
                     let (raw, failed, stored) = shared.value
                     let start = k * plan.chunkBytes, end = Swift.min(start + plan.chunkBytes, raw.count)
                     stored[k].withUnsafeBytes { chunk in
-                        do {
+                        do throws(H5ChunkPipeline.DecodeError) {
                             if end - start == plan.chunkBytes {
                                 try plan.pipeline.decode(chunk, into: UnsafeMutableRawBufferPointer(rebasing: raw[start..<end]))
                             } else {
@@ -305,7 +306,7 @@ public final class H5Dataset: H5Object {
                                 UnsafeMutableRawBufferPointer(rebasing: raw[start..<end]).copyMemory(from: UnsafeRawBufferPointer(rebasing: whole[0..<(end - start)]))
                             }
                         } catch {
-                            failed[k] = true
+                            failed[k] = error
                         }
                     }
                 }
@@ -313,9 +314,8 @@ public final class H5Dataset: H5Object {
             // Every byte is written when no chunk failed; on failure the array is discarded below.
             initialized = count
         }
-        if let bad = failures.firstIndex(of: true) {
-            throw HDF5Error.library(path: file.path, operation: "read \(name)",
-                                    messages: ["chunk \(bad): data error detected by Fletcher32 checksum or deflate (corrupt chunk)"])
+        if let bad = failures.firstIndex(where: { $0 != nil }), let failure = failures[bad] {
+            throw HDF5Error.corruptChunk(path: file.path, object: name, chunk: bad, reason: failure.description)
         }
         return values
     }

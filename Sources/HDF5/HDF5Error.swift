@@ -21,6 +21,9 @@ public enum HDF5Error: Error, CustomStringConvertible, Equatable, Sendable {
     case invalidArgument(path: String, object: String, reason: String)
     /// The file was closed before this object was used.
     case closed(path: String)
+    /// A stored chunk of dataset `object` failed its checks (Fletcher-32, the deflate stream or
+    /// its Adler-32, its size): the file is damaged. `chunk` counts from 0 along axis 0.
+    case corruptChunk(path: String, object: String, chunk: Int, reason: String)
 
     public var description: String {
         switch self {
@@ -43,6 +46,8 @@ public enum HDF5Error: Error, CustomStringConvertible, Equatable, Sendable {
             return "\(path): '\(object)': \(reason)"
         case let .closed(path):
             return "\(path): the file is already closed"
+        case let .corruptChunk(path, object, chunk, reason):
+            return "\(path): '\(object)', chunk \(chunk): \(reason)"
         }
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Autoencoders
 import Console
 import Datasets
 import Foundation
@@ -9,8 +10,8 @@ struct Encode: ParsableCommand {
         commandName: "encode",
         abstract: "Encode a dataset into codes, streaming in bounded memory.",
         discussion: """
-        Reads the input a chunk at a time, applies the model's stored normalization, encodes, and \
-        appends the codes to the output (HDF5, NPY or CSV). Labels travel alongside when the input has \
+        Reads the input a chunk at a time (the next chunk on another thread), applies the model's \
+        stored normalization, encodes on every core, and appends the codes to the output (HDF5, NPY or CSV). Labels travel alongside when the input has \
         them. HDF5 output carries the model id, the checkpoint's SHA-256 and the normalization as \
         attributes. --shard i/N encodes one contiguous slice so N machines can split a job (see docs/DATA.md \
         for stitching the shards with an HDF5 virtual dataset).
@@ -49,7 +50,9 @@ struct Encode: ParsableCommand {
     func run() throws {
         let start = Date()
         let loaded = try model.load()
-        let reader = try input.open()
+        // The next chunk is read and decoded on another thread while this one is encoded on all cores.
+        let reader = PrefetchingReader(try input.open())
+        let encoder = ParallelEncoder(model: loaded.model)
         guard reader.featureCount == loaded.spec.inputSize else {
             throw CLIError(input.input, "rows have \(reader.featureCount) values, \(loaded.id) expects \(loaded.spec.inputSize)")
         }
@@ -57,7 +60,7 @@ struct Encode: ParsableCommand {
                                         options: WriteOptions(attributes: try loaded.provenance()))
         let progress = ProgressLine(label: "encode", total: reader.rowCount)
         while let chunk = try reader.nextChunk(maxRows: chunkRows) {
-            let codes = try loaded.model.encode(try loaded.normalize(chunk.images))
+            let codes = try encoder.encode(try loaded.normalize(chunk.images))
             try writer.append(codes, labels: chunk.labels)
             progress.advance(by: chunk.rows)
         }

@@ -26,11 +26,20 @@ struct ModelOption: ParsableArguments {
             if registry.ids.contains(model) {
                 let entry = try registry.entry(model)
                 let url = try registry.checkpointLocation(entry)
-                // Hash while the model loads, then refuse it unless it matches the registry's pin.
+                // One hash: the file's SHA-256, computed on another thread while the variables are
+                // read, against the registry's pin (so the variables' own digests are not computed
+                // as well). Nothing is built from the values before the pin matches.
                 let digest = PendingDigest(path: url.path)
-                let loaded = try LoadedModel(checkpoint: ModelCheckpoint(path: url.path), id: entry.id, digest: digest)
+                let checkpoint: ModelCheckpoint
+                do {
+                    checkpoint = try ModelCheckpoint(path: url.path, digests: .wholeFileCheckedByCaller)
+                } catch {
+                    // A file that fails to load and also fails its pin was changed: say that.
+                    if let hashed = try? digest.value() { try registry.verify(entry, digest: hashed, path: url.path) }
+                    throw error
+                }
                 try registry.verify(entry, digest: try digest.value(), path: url.path)
-                return loaded
+                return try LoadedModel(checkpoint: checkpoint, id: entry.id, digest: digest)
             }
             throw CLIError(model, "no such file, and not a zoo id", hint: "the zoo has: \(registry.ids.joined(separator: ", "))")
         }
