@@ -50,7 +50,7 @@ let package = Package(
 
         .testTarget(name: "LinalgTests", dependencies: ["Linalg"]),
         .testTarget(name: "ConsoleTests", dependencies: ["Console"]),
-        .testTarget(name: "HDF5Tests", dependencies: ["HDF5", "TestSupport"]),
+        .testTarget(name: "HDF5Tests", dependencies: ["HDF5", "Linalg", "CZlib", "TestSupport"]),
         .testTarget(name: "AutoencodersTests", dependencies: ["Autoencoders", "Linalg", "Datasets"], exclude: ["Fixtures"]),
         .testTarget(name: "CheckpointTests", dependencies: ["Checkpoint", "Autoencoders", "Linalg", "HDF5", "TestSupport", "checkpoint-stress"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Linalg", "HDF5", "TestSupport"], exclude: ["Fixtures"]),

@@ -11,9 +11,9 @@ import Linalg
 /// }
 /// ```
 ///
-/// It delivers exactly the rows, labels and errors of the reader it wraps, in order: each
+/// It delivers exactly the chunks, labels and errors of the reader it wraps, in order: each
 /// prefetch asks for as many rows as the call before it did; a call that wants fewer gets the
-/// first rows and the rest wait for the next call. An error met while prefetching is thrown by
+/// first rows and the rest wait for the next call, a call that wants more gets the rest read then. An error met while prefetching is thrown by
 /// the call that would have returned those rows. The wrapped reader is used only from the
 /// background thread (readers are not thread-safe), one call at a time. Memory: at most one
 /// chunk read ahead.
@@ -52,9 +52,18 @@ public final class PrefetchingReader: DatasetReader {
         } else if !finished {
             chunk = try read(maxRows: want)
         }
-        guard let full = chunk else {
+        guard var full = chunk else {
             finished = true
             return nil
+        }
+        // Read ahead for a smaller request than this one: top it up, so chunks are exactly what
+        // the wrapped reader would have returned (encoders cut chunks into fixed blocks).
+        if full.rows < want, !finished {
+            if let more = try read(maxRows: want - full.rows) {
+                full = LabeledData.concatenate([full, more])
+            } else {
+                finished = true
+            }
         }
         var delivered = full
         if full.rows > want {

@@ -347,3 +347,30 @@ public final class H5Dataset: H5Object {
         return (shape, maximum.map { $0 == aezoo_h5s_unlimited() ? nil : Int(clamping: $0) })
     }
 }
+
+extension H5Dataset {
+    /// The stored (filtered) bytes of the chunk that starts at `row`, as HDF5 keeps them; for
+    /// tests that damage a chunk on purpose, and for diagnostics.
+    func storedChunk(atRow row: Int) throws -> [UInt8] {
+        let id = try liveID()
+        var offset = [hsize_t](repeating: 0, count: try shape().count)
+        offset[0] = hsize_t(row)
+        var size: hsize_t = 0
+        try h5Check(H5Dget_chunk_storage_size(id, &offset, &size), "size chunk at row \(row) of \(name)", path: file.path)
+        var bytes = [UInt8](repeating: 0, count: Int(size))
+        var filters: UInt32 = 0
+        try h5Check(H5Dread_chunk(id, aezoo_h5p_default(), &offset, &filters, &bytes), "read chunk at row \(row) of \(name)", path: file.path)
+        return bytes
+    }
+
+    /// Replaces the stored bytes of the chunk that starts at `row` (no filter is run).
+    func replaceStoredChunk(atRow row: Int, with bytes: [UInt8]) throws {
+        let id = try liveID()
+        var offset = [hsize_t](repeating: 0, count: try shape().count)
+        offset[0] = hsize_t(row)
+        try bytes.withUnsafeBytes { raw in
+            _ = try h5Check(H5Dwrite_chunk(id, aezoo_h5p_default(), 0, &offset, raw.count, raw.baseAddress),
+                            "write chunk at row \(row) of \(name)", path: file.path)
+        }
+    }
+}
