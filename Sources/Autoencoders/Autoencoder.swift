@@ -42,7 +42,7 @@ public final class Autoencoder {
         try self.init(spec: spec) { plan in try Self.parameters(from: store, plan: plan) }
     }
 
-    private init(spec: ModelSpec, parameters make: (ModelPlan) throws -> [Matrix]) throws {
+    init(spec: ModelSpec, parameters make: (ModelPlan) throws -> [Matrix]) throws {
         try spec.validate()
         self.spec = spec
         plan = ModelPlan(spec)
@@ -76,11 +76,13 @@ public final class Autoencoder {
         parameters = try Self.parameters(from: store, plan: plan)
     }
 
-    /// `store`'s variables as this plan's parameters, checked as `load` documents.
-    private static func parameters(from store: VariableStore, plan: ModelPlan) throws -> [Matrix] {
+    /// `store`'s variables as this plan's parameters, checked as `load` documents. With `only`,
+    /// just those parameters are read and the others are left empty (an encoder-only model).
+    static func parameters(from store: VariableStore, plan: ModelPlan, only: Set<Int>? = nil) throws -> [Matrix] {
         var loaded: [Matrix] = []
         loaded.reserveCapacity(plan.names.count)
         for (i, name) in plan.names.enumerated() {
+            if let only, !only.contains(i) { loaded.append(Matrix(rows: 0, cols: 0)); continue }
             let shape = plan.shapes[i]
             guard let t = store[name] else { throw AutoencoderError.missingVariable(name: name, expectedShape: shape) }
             guard t.shape == shape else { throw AutoencoderError.shapeMismatch(name: name, expected: shape, found: t.shape) }
@@ -88,7 +90,7 @@ public final class Autoencoder {
             guard t.floats.allSatisfy(\.isFinite) else { throw AutoencoderError.badVariable(name: name, reason: "holds NaN or infinity") }
             loaded.append(Matrix(rows: plan.isKernel[i] ? shape[0] : 1, cols: plan.isKernel[i] ? shape[1] : shape[0], data: t.floats))
         }
-        let expected = Set(plan.names)
+        let expected = Set(only.map { $0.map { plan.names[$0] } } ?? plan.names)
         if let extra = store.names.first(where: { !expected.contains($0) }) {
             throw AutoencoderError.unexpectedVariable(name: extra, shape: store[extra]?.shape ?? [])
         }

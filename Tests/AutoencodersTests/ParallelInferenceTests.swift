@@ -37,6 +37,43 @@ final class ParallelInferenceTests: XCTestCase {
         }
     }
 
+    func testAnEncoderBuiltFromTheEncodersVariablesAloneEncodesLikeTheModel() throws {
+        let specs = [
+            ModelSpec(inputSize: 30, encoder: [.init(units: 20, activation: .sigmoid)]),
+            ModelSpec(inputSize: 30, encoder: [.init(units: 12, activation: .elu), .init(units: 5, activation: .elu)],
+                      outputActivation: .identity, tiedWeights: true),
+            ModelSpec(inputSize: 30, encoder: [.init(units: 16, activation: .relu), .init(units: 4, activation: .identity)], variational: true),
+        ]
+        for spec in specs {
+            let model = try Autoencoder(spec: spec, seed: 3)
+            let names = ParallelEncoder.variableNames(for: spec)
+            XCTAssertLessThan(names.count, model.variableNames.count, "the decoder's variables are not needed")
+            let all = model.variables
+            let store = VariableStore(names.map { ($0, all[$0]!) })
+            let encoder = try ParallelEncoder(spec: spec, encoderVariables: store, pool: ComputePool(threads: 2))
+            XCTAssertEqual(encoder.codeSize, model.codeSize)
+            for rows in [1, 1100] {
+                let x = TestSupport.randomMatrix(rows, 30, seed: 4)
+                XCTAssertEqual(try encoder.encode(x), try model.encode(x))
+            }
+            // Missing, extra or non-finite variables are refused, naming them.
+            var missing = store
+            missing[names[0]] = nil
+            XCTAssertThrowsError(try ParallelEncoder(spec: spec, encoderVariables: missing)) { XCTAssertTrue("\($0)".contains(names[0])) }
+            let decoderName = model.variableNames.first { !names.contains($0) }!
+            var extra = store
+            extra[decoderName] = all[decoderName]
+            XCTAssertThrowsError(try ParallelEncoder(spec: spec, encoderVariables: extra)) { XCTAssertTrue("\($0)".contains(decoderName)) }
+            var bad = store
+            var t = bad[names[0]]!
+            t.floats[0] = .nan
+            bad[names[0]] = t
+            XCTAssertThrowsError(try ParallelEncoder(spec: spec, encoderVariables: bad))
+        }
+        XCTAssertEqual(ParallelEncoder.variableNames(for: ModelSpec(inputSize: 784, encoder: [.init(units: 1000, activation: .sigmoid)])),
+                       ["dense/kernel", "dense/bias"])
+    }
+
     func testAWrongWidthIsRefused() throws {
         let model = try Autoencoder(spec: ModelSpec(inputSize: 8, encoder: [.init(units: 3, activation: .sigmoid)]), seed: 1)
         XCTAssertThrowsError(try ParallelEncoder(model: model).encode(Matrix(rows: 600, cols: 7)))

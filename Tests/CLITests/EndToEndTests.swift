@@ -102,11 +102,14 @@ final class EndToEndTests: XCTestCase {
         }
         let whole = dir.appendingPathComponent("whole.npy").path
         XCTAssertEqual(try CLI.run(["encode", runs, "-i", images, "-o", whole]).status, 0)
+        // Every row once, in order. Not bit for bit: OpenBLAS's result for a row can differ in the
+        // last bit with the rows it is multiplied with (a shard's blocks start at its first row;
+        // seen with the Zen kernels), so the codes agree to float rounding.
         let same = try CLI.python("""
             import sys, numpy as np
             parts = np.concatenate([np.load(p) for p in sys.argv[1:4]])
             whole = np.load(sys.argv[4])
-            print(parts.shape == whole.shape and bool((parts == whole).all()))
+            print(parts.shape == whole.shape and bool(np.abs(parts - whole).max() <= 1e-6))
             """, paths + [whole])
         XCTAssertEqual(same, "True\n")
     }

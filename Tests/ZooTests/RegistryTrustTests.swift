@@ -142,6 +142,30 @@ extension RegistryTrustTests {
         XCTAssertFalse(Registry.isLowercaseHex(String(hex.dropLast()) + "g", length: 64))
     }
 
+    func testAPendingDigestKnowsWhichFileItHashesAndNeverBlocksOnAFIFO() throws {
+        let file = root.appendingPathComponent("a.h5").path
+        try Data(repeating: 7, count: 5000).write(to: URL(fileURLWithPath: file))
+        let pending = PendingDigest(path: file)
+        XCTAssertTrue(pending.isHashing(file))
+        XCTAssertTrue(pending.isHashing(root.appendingPathComponent("./a.h5").path), "the same file by another path")
+        XCTAssertEqual(try pending.value(), FileDigest(bytes: [UInt8](repeating: 7, count: 5000)))
+        // Replaced by another file under the same name: no longer the file being hashed.
+        let other = root.appendingPathComponent("b.h5").path
+        try Data(repeating: 8, count: 10).write(to: URL(fileURLWithPath: other))
+        XCTAssertEqual(rename(other, file), 0)
+        XCTAssertFalse(pending.isHashing(file))
+        XCTAssertFalse(PendingDigest(path: root.appendingPathComponent("missing.h5").path).isHashing(file))
+        // A FIFO (or any non-regular file) is refused at once instead of blocking the hash.
+        let fifo = root.appendingPathComponent("fifo.h5").path
+        XCTAssertEqual(mkfifo(fifo, 0o600), 0)
+        XCTAssertThrowsError(try PendingDigest(path: fifo).value()) { error in
+            guard case let ZooError.unreadable(path, reason)? = error as? ZooError else { return XCTFail("\(error)") }
+            XCTAssertEqual(path, fifo)
+            XCTAssertTrue(reason.contains("regular"), reason)
+        }
+        XCTAssertThrowsError(try FileDigest(path: root.path), "a directory is not hashed")
+    }
+
     func testFileDigestsMatchHashingTheBytesAndAMissingFileIsNamed() throws {
         var rng = RandomSource(seed: 3)
         // Not a multiple of the 1 MiB read size, so the last read is a short one.

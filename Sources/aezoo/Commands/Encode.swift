@@ -49,14 +49,15 @@ struct Encode: ParsableCommand {
 
     func run() throws {
         let start = Date()
-        let loaded = try model.load()
-        // The next chunk is read and decoded on another thread while this one is encoded on all cores.
+        // Only the encoder's variables are read; the next chunk is read and decoded on another
+        // thread while this one is encoded on all cores.
+        let loaded = try model.load(part: .encoder)
         let reader = PrefetchingReader(try input.open())
-        let encoder = ParallelEncoder(model: loaded.model)
+        let encoder = loaded.encoder
         guard reader.featureCount == loaded.spec.inputSize else {
             throw CLIError(input.input, "rows have \(reader.featureCount) values, \(loaded.id) expects \(loaded.spec.inputSize)")
         }
-        let writer = try Dataset.create(out.output, featureCount: loaded.model.codeSize,
+        let writer = try Dataset.create(out.output, featureCount: encoder.codeSize,
                                         options: WriteOptions(attributes: try loaded.provenance()))
         let progress = ProgressLine(label: "encode", total: reader.rowCount)
         while let chunk = try reader.nextChunk(maxRows: chunkRows) {
@@ -67,7 +68,7 @@ struct Encode: ParsableCommand {
         try writer.finish()
         progress.finish()
         let summary = Summary(model: loaded.id, checkpointSHA256: try loaded.sha256(), input: input.input, output: writer.path,
-                              rows: writer.rowsWritten, codeUnits: loaded.model.codeSize, shard: input.shard,
+                              rows: writer.rowsWritten, codeUnits: encoder.codeSize, shard: input.shard,
                               seconds: Date().timeIntervalSince(start))
         if json { try Output.json(summary) } else { Output.note("encoded \(summary.rows) rows into \(summary.codeUnits)-unit codes: \(writer.path)") }
     }
