@@ -17,7 +17,9 @@ let package = Package(
         // HDF5 without pkg-config: its flags name the shared library, and aezoo links the static one
         // (see Sources/CHDF5/module.modulemap).
         .systemLibrary(name: "CHDF5", providers: [.apt(["libhdf5-dev"])]),
-        .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        // OpenBLAS and LAPACKE without pkg-config too: its flags name the shared library, and aezoo
+        // links the static archives (Sources/CBLAS/module.modulemap; headers from the multiarch include dir).
+        .systemLibrary(name: "CBLAS", providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // libdeflate without pkg-config, like HDF5: aezoo links the static archive (Sources/CDeflate/module.modulemap).
         .systemLibrary(name: "CDeflate", providers: [.apt(["libdeflate-dev"])]),

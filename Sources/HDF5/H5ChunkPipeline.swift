@@ -138,7 +138,7 @@ struct H5ChunkPipeline: Sendable, Equatable {
 }
 
 /// Reused chunk-sized buffers (fresh 256 KiB buffers cost a page fault per 4 KiB on every chunk).
-private final class ScratchPool: Sendable {
+final class ScratchPool: Sendable {
     private let idle = Mutex<[UncheckedSendable<UnsafeMutableRawBufferPointer>]>([])
 
     func take(bytes: Int) -> UnsafeMutableRawBufferPointer {
