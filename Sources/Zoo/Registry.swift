@@ -84,7 +84,7 @@ public struct Registry: Sendable {
     // regular expressions start ICU's engine, a few milliseconds of every command that loads the zoo.
 
     /// `<dataset>/<variant>`: lowercase letters, digits and `-`, then one `/`, then the same or `.`.
-    static func isWellFormedID(_ id: String) -> Bool {
+    public static func isWellFormedID(_ id: String) -> Bool {
         let parts = id.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
         func allowed(_ c: UInt8, dot: Bool) -> Bool {
             (c >= UInt8(ascii: "a") && c <= UInt8(ascii: "z")) || (c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9"))

@@ -57,8 +57,10 @@ struct Encode: ParsableCommand {
         guard reader.featureCount == loaded.spec.inputSize else {
             throw CLIError(input.input, "rows have \(reader.featureCount) values, \(loaded.id) expects \(loaded.spec.inputSize)")
         }
+        // Only HDF5 keeps the provenance attributes; NPY and CSV need not wait for the file's SHA-256.
+        let keepsAttributes = DataFormat.infer(fromPath: out.output) == .hdf5
         let writer = try Dataset.create(out.output, featureCount: encoder.codeSize,
-                                        options: WriteOptions(attributes: try loaded.provenance()))
+                                        options: WriteOptions(attributes: keepsAttributes ? try loaded.provenance() : []))
         let progress = ProgressLine(label: "encode", total: reader.rowCount)
         while let chunk = try reader.nextChunk(maxRows: chunkRows) {
             let codes = try encoder.encode(try loaded.normalize(chunk.images))
@@ -67,9 +69,12 @@ struct Encode: ParsableCommand {
         }
         try writer.finish()
         progress.finish()
-        let summary = Summary(model: loaded.id, checkpointSHA256: try loaded.sha256(), input: input.input, output: writer.path,
-                              rows: writer.rowsWritten, codeUnits: encoder.codeSize, shard: input.shard,
-                              seconds: Date().timeIntervalSince(start))
-        if json { try Output.json(summary) } else { Output.note("encoded \(summary.rows) rows into \(summary.codeUnits)-unit codes: \(writer.path)") }
+        guard json else {
+            Output.note("encoded \(writer.rowsWritten) rows into \(encoder.codeSize)-unit codes: \(writer.path)")
+            return
+        }
+        try Output.json(Summary(model: loaded.id, checkpointSHA256: try loaded.sha256(), input: input.input, output: writer.path,
+                                rows: writer.rowsWritten, codeUnits: encoder.codeSize, shard: input.shard,
+                                seconds: Date().timeIntervalSince(start)))
     }
 }

@@ -25,7 +25,8 @@ struct ModelOption: ParsableArguments {
         if model.contains("/") && !model.hasPrefix(".") && !model.hasPrefix("/") && model.split(separator: "/").count == 2 {
             // Zoo checkpoints live at <id>/model.h5: start hashing that file now, while the registry
             // is decoded, and use the digest only if the registry names that very file.
-            let early = PendingDigest(path: zoo.url.appendingPathComponent(ZooBuilder.checkpointPath(for: model)).path)
+            let early = EarlyZooDigest.take(for: model)
+                ?? PendingDigest(path: zoo.url.appendingPathComponent(ZooBuilder.checkpointPath(for: model)).path)
             let registry = try zoo.registry()
             if registry.ids.contains(model) {
                 let entry = try registry.entry(model)
@@ -57,7 +58,10 @@ struct ZooOption: ParsableArguments {
     @Option(name: .customLong("zoo"), help: ArgumentHelp("The zoo directory (holds registry.json).", valueName: "dir"))
     var directory: String?
 
-    var url: URL {
+    var url: URL { Self.location(directory: directory) }
+
+    /// The zoo directory for a `--zoo` value (nil: not given).
+    static func location(directory: String?) -> URL {
         if let directory { return URL(fileURLWithPath: directory) }
         if let env = ProcessInfo.processInfo.environment["AEZOO_ZOO"], !env.isEmpty { return URL(fileURLWithPath: env) }
         let cwdZoo = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("zoo")
