@@ -37,18 +37,22 @@ enum ZlibCodec {
     /// A zlib stream of `input` at `level` (0-12; HDF5's 1-9 mean what zlib's do).
     ///
     /// `planes` > 1 says the input is that many equal byte planes (HDF5's shuffle output). Planes
-    /// at the front whose bytes look random (order-0 entropy of a sample at least 7.9 bits per
-    /// byte: the low mantissa bytes of float weights and codes) go into stored blocks, and
-    /// libdeflate compresses only the planes after them, as one run. Deflate could not shrink
-    /// the random planes by more than about 1% and spent most of its time failing to: this makes
-    /// a float32 chunk 2-4x faster to compress at the same size. (What the estimate cannot see is
-    /// a long exact repeat of random bytes, e.g. duplicated rows; such data compresses less.)
+    /// at the front whose bytes look random go into stored blocks, and libdeflate compresses only
+    /// the planes after them, as one run (a deflate stream ends with the block libdeflate marks
+    /// final, so the stored blocks must come first). "Random" is an order-0 entropy of a sample
+    /// of at least 7.5 bits per byte for the fast levels 0-3 (the checkpoints' level 1), 7.9 for
+    /// the others: deflate could shrink such a plane by at most about 6% (1%), and spent most of
+    /// its time failing to. The low mantissa bytes of float weights, optimizer slots and codes are
+    /// such planes: this makes a float32 chunk 2-4x faster to compress at about the same size.
+    /// (What the estimate cannot see is a long exact repeat of random bytes, e.g. duplicated
+    /// rows; such data compresses less.)
     static func compress(_ input: UnsafeRawBufferPointer, level: Int32, planes: Int = 1) -> [UInt8] {
         let planeBytes = planes > 1 ? input.count / planes : 0
+        let randomBits = level <= 3 ? 7.5 : 7.9
         var storedPlanes = 0
         if planeBytes >= 4096 {
             while storedPlanes < planes,
-                  looksRandom(UnsafeRawBufferPointer(rebasing: input[(storedPlanes * planeBytes)..<((storedPlanes + 1) * planeBytes)])) {
+                  looksRandom(UnsafeRawBufferPointer(rebasing: input[(storedPlanes * planeBytes)..<((storedPlanes + 1) * planeBytes)]), bits: randomBits) {
                 storedPlanes += 1
             }
         }
@@ -87,8 +91,8 @@ enum ZlibCodec {
         }
     }
 
-    /// True when a sample of `plane` has an order-0 entropy of at least 7.9 bits per byte.
-    static func looksRandom(_ plane: UnsafeRawBufferPointer) -> Bool {
+    /// True when a sample of `plane` has an order-0 entropy of at least `bits` per byte.
+    static func looksRandom(_ plane: UnsafeRawBufferPointer, bits threshold: Double) -> Bool {
         let samples = Swift.min(plane.count, 16384)
         guard samples >= 4096, let base = plane.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return false }
         let stride = plane.count / samples
@@ -102,7 +106,7 @@ enum ZlibCodec {
             let p = Double(c) / total
             bits -= p * log2(p)
         }
-        return bits >= 7.9
+        return bits >= threshold
     }
 
     /// Inflates the zlib stream `stored` into `out`, which it must fill exactly, and checks the
