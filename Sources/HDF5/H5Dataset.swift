@@ -295,7 +295,8 @@ public final class H5Dataset: H5Object {
                     var offset = offsets[k]
                     var filters: UInt32 = 0
                     let failure: [String]? = library.withLock { _ in
-                        H5Dread_chunk(id, aezoo_h5p_default(), &offset, &filters, stored.baseAddress) < 0 ? currentErrorMessages() : nil
+                        H5Library.silenceThisThread()
+                        return H5Dread_chunk(id, aezoo_h5p_default(), &offset, &filters, stored.baseAddress) < 0 ? currentErrorMessages() : nil
                     }
                     if let failure { outcome[k] = .unreadable(failure); return }
                     guard filters == 0 else { outcome[k] = .filterSkipped; return }
