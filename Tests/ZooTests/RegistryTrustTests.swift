@@ -75,6 +75,25 @@ final class RegistryTrustTests: XCTestCase {
         }
     }
 
+    func testASymlinkOutOfTheZooIsRefusedWhenTheCheckpointIsLocatedAfterALazyLoad() throws {
+        // Registry.load checks paths lexically only; the entry's checkpoint is resolved when used.
+        var entry = try makeEntry()
+        let outside = root.deletingLastPathComponent().appendingPathComponent("elsewhere")
+        try FileManager.default.createDirectory(at: outside, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: root.appendingPathComponent(entry.checkpoint.path),
+                                         to: outside.appendingPathComponent("model.h5"))
+        try FileManager.default.createSymbolicLink(at: root.appendingPathComponent("away"), withDestinationURL: outside)
+        entry.checkpoint.path = "away/model.h5"
+        let data = try JSONEncoder().encode(Registry.File(schemaVersion: 1, entries: [entry]))
+        try data.write(to: root.appendingPathComponent("registry.json"))
+        let loaded = try Registry.load(zoo: root)
+        XCTAssertThrowsError(try loaded.checkpointLocation(entry)) { error in
+            guard case ZooError.pathEscapesZoo(_, "away/model.h5") = error else { return XCTFail("\(error)") }
+        }
+        XCTAssertThrowsError(try loaded.verifiedCheckpoint(entry))
+        XCTAssertThrowsError(try loaded.validate(), "the full validation still resolves links")
+    }
+
     func testSchemaFailuresNameTheEntryAndTheField() throws {
         let entry = try makeEntry()
         try Registry(root: root, entries: [entry]).save()
