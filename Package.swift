@@ -17,16 +17,22 @@ let package = Package(
         // HDF5 without pkg-config: its flags name the shared library, and aezoo links the static one
         // (see Sources/CHDF5/module.modulemap).
         .systemLibrary(name: "CHDF5", providers: [.apt(["libhdf5-dev"])]),
-        .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        // OpenBLAS and LAPACKE without pkg-config too: its flags name the shared library, and aezoo
+        // links the static archives (Sources/CBLAS/module.modulemap; headers from the multiarch include dir).
+        .systemLibrary(name: "CBLAS", providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // libdeflate without pkg-config, like HDF5: aezoo links the static archive (Sources/CDeflate/module.modulemap).
+        .systemLibrary(name: "CDeflate", providers: [.apt(["libdeflate-dev"])]),
 
         // Per-thread processor controls Swift cannot express: flush-to-zero mode, the spin-wait hint.
         .target(name: "CProcessor"),
         // The training step's elementwise kernels, compiled per instruction set (function multi-versioning).
         .target(name: "CKernels"),
+        // HDF5's shuffle and Fletcher-32 byte loops, in C so they vectorise (the chunk pipeline's hot loops).
+        .target(name: "CChunkFilters"),
         .target(name: "Linalg", dependencies: ["CBLAS", "CProcessor"]),
         .target(name: "Console"),
-        .target(name: "HDF5", dependencies: ["CHDF5", "CZlib"]),
+        .target(name: "HDF5", dependencies: ["CHDF5", "CDeflate", "CChunkFilters"]),
         .target(name: "Autoencoders", dependencies: ["Linalg", "Console", "CKernels"]),
         .target(name: "Checkpoint", dependencies: ["HDF5", "Linalg", "Autoencoders", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Datasets", dependencies: ["HDF5", "Linalg", "CZlib"]),
@@ -48,7 +54,7 @@ let package = Package(
 
         .testTarget(name: "LinalgTests", dependencies: ["Linalg"]),
         .testTarget(name: "ConsoleTests", dependencies: ["Console"]),
-        .testTarget(name: "HDF5Tests", dependencies: ["HDF5", "TestSupport"]),
+        .testTarget(name: "HDF5Tests", dependencies: ["HDF5", "Linalg", "CZlib", "TestSupport"]),
         .testTarget(name: "AutoencodersTests", dependencies: ["Autoencoders", "Linalg", "Datasets"], exclude: ["Fixtures"]),
         .testTarget(name: "CheckpointTests", dependencies: ["Checkpoint", "Autoencoders", "Linalg", "HDF5", "TestSupport", "checkpoint-stress"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Linalg", "HDF5", "TestSupport"], exclude: ["Fixtures"]),

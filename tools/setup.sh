@@ -18,8 +18,8 @@ done
 
 say() { printf '==> %s\n' "$*" >&2; }
 
-# 1. System libraries (Debian). Skip apt entirely when everything is already there.
-apt_packages=(libhdf5-dev hdf5-tools zlib1g-dev libopenblas-dev liblapacke-dev pkg-config dataset-fashion-mnist)
+# 1. System libraries (Debian). libdeflate compresses and decompresses HDF5 chunks (zlib streams). Skip apt entirely when everything is already there.
+apt_packages=(libhdf5-dev hdf5-tools zlib1g-dev libdeflate-dev libopenblas-dev liblapacke-dev pkg-config dataset-fashion-mnist)
 [ $want_bench = 1 ] && apt_packages+=(time)
 missing=()
 for p in "${apt_packages[@]}"; do

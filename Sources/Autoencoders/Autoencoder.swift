@@ -35,22 +35,18 @@ public final class Autoencoder {
         }
     }
 
-    /// A model with the variables in `store` (see `load`). Nothing is drawn at random: restoring a
-    /// model for inference should not pay for an initialisation it throws away.
+    /// A model with the variables in `store` (see `load`). Nothing is drawn at random and nothing
+    /// is zero-filled first: restoring a model for inference should not pay for an
+    /// initialisation it throws away.
     public convenience init(spec: ModelSpec, variables store: VariableStore) throws {
-        try self.init(spec: spec) { plan in
-            zip(plan.shapes, plan.isKernel).map { shape, isKernel in
-                isKernel ? Matrix(rows: shape[0], cols: shape[1]) : Matrix(rows: 1, cols: shape[0])
-            }
-        }
-        try load(store)
+        try self.init(spec: spec) { plan in try Self.parameters(from: store, plan: plan) }
     }
 
-    private init(spec: ModelSpec, parameters make: (ModelPlan) -> [Matrix]) throws {
+    init(spec: ModelSpec, parameters make: (ModelPlan) throws -> [Matrix]) throws {
         try spec.validate()
         self.spec = spec
         plan = ModelPlan(spec)
-        parameters = make(plan)
+        parameters = try make(plan)
     }
 
     public var inputSize: Int { spec.inputSize }
@@ -77,9 +73,16 @@ public final class Autoencoder {
     /// The store must hold exactly this model's variables: a missing or extra name, a shape
     /// mismatch, an integer dtype or a non-finite value throws and leaves the model unchanged.
     public func load(_ store: VariableStore) throws {
+        parameters = try Self.parameters(from: store, plan: plan)
+    }
+
+    /// `store`'s variables as this plan's parameters, checked as `load` documents. With `only`,
+    /// just those parameters are read and the others are left empty (an encoder-only model).
+    static func parameters(from store: VariableStore, plan: ModelPlan, only: Set<Int>? = nil) throws -> [Matrix] {
         var loaded: [Matrix] = []
         loaded.reserveCapacity(plan.names.count)
         for (i, name) in plan.names.enumerated() {
+            if let only, !only.contains(i) { loaded.append(Matrix(rows: 0, cols: 0)); continue }
             let shape = plan.shapes[i]
             guard let t = store[name] else { throw AutoencoderError.missingVariable(name: name, expectedShape: shape) }
             guard t.shape == shape else { throw AutoencoderError.shapeMismatch(name: name, expected: shape, found: t.shape) }
@@ -87,11 +90,11 @@ public final class Autoencoder {
             guard t.floats.allSatisfy(\.isFinite) else { throw AutoencoderError.badVariable(name: name, reason: "holds NaN or infinity") }
             loaded.append(Matrix(rows: plan.isKernel[i] ? shape[0] : 1, cols: plan.isKernel[i] ? shape[1] : shape[0], data: t.floats))
         }
-        let expected = Set(plan.names)
+        let expected = Set(only.map { $0.map { plan.names[$0] } } ?? plan.names)
         if let extra = store.names.first(where: { !expected.contains($0) }) {
             throw AutoencoderError.unexpectedVariable(name: extra, shape: store[extra]?.shape ?? [])
         }
-        parameters = loaded
+        return loaded
     }
 
     /// The kernel of dense layer `layer` (0-based, forward order) as `[in, out]`. A tied decoder

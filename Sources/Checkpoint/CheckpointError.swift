@@ -20,6 +20,9 @@ public enum CheckpointError: Error, CustomStringConvertible, Equatable, Sendable
     case dtypeMismatch(file: String, variable: String, expected: String, found: String)
     /// A declared shape larger than the file could honestly hold; nothing was allocated.
     case absurdSize(file: String, variable: String, declaredBytes: Int)
+    /// A stored chunk of a variable failed its Fletcher-32, deflate or Adler-32 check, or has the
+    /// wrong size: the file was damaged after it was written.
+    case corruptChunk(file: String, variable: String, chunk: Int, reason: String)
     /// Stored bytes do not match the checksum recorded at save time.
     case checksumMismatch(file: String, expected: String, found: String)
     case invalidMetadata(file: String, field: String, reason: String)
@@ -47,6 +50,7 @@ public enum CheckpointError: Error, CustomStringConvertible, Equatable, Sendable
             "\(file): variable '\(variable)' has dtype \(found) in the checkpoint but the model expects \(expected)"
         case let .absurdSize(file, variable, bytes):
             "\(file): variable '\(variable)' declares \(bytes) bytes, more than the file can hold; refusing to allocate"
+        case let .corruptChunk(file, variable, chunk, reason): "\(file): variable '\(variable)' is damaged (chunk \(chunk)): \(reason)"
         case let .checksumMismatch(file, expected, found):
             "\(file): variables do not match their recorded SHA-256 (recorded \(expected), computed \(found)); the file is corrupt"
         case let .invalidMetadata(file, field, reason): "\(file): metadata '\(field)' is invalid: \(reason)"
@@ -65,6 +69,7 @@ public enum CheckpointError: Error, CustomStringConvertible, Equatable, Sendable
         case .fileNotFound: return .fileNotFound(file: file)
         case .notHDF5: return .notHDF5(file: file)
         case let .sizeTooLarge(_, object, declared, _): return .absurdSize(file: file, variable: variable ?? object, declaredBytes: declared)
+        case let .corruptChunk(_, object, chunk, reason): return .corruptChunk(file: file, variable: variable ?? object, chunk: chunk, reason: reason)
         case let .library(_, operation, messages):
             return .unreadable(file: file, detail: ([operation] + messages).joined(separator: ": "))
         default: return .unreadable(file: file, detail: h5.description)

@@ -36,7 +36,10 @@ public final class CheckpointReader {
         public var storedBytes: Int
     }
 
-    public init(path: String) throws {
+    /// Opens and checks the checkpoint at `path`. `codePrior: false` leaves
+    /// `metadata.codePrior` nil without reading it (its covariance is k x k floats, 4 MB for a
+    /// 1000-unit code, which only `generate` needs); `readCodePrior()` reads it later.
+    public init(path: String, codePrior: Bool = true) throws {
         self.path = path
         do {
             file = try H5File.open(path)
@@ -59,7 +62,7 @@ public final class CheckpointReader {
             }
             variableNames = names
             recordedDigest = try file.hasAttribute(A.variablesSHA256) ? file.attribute(A.variablesSHA256).stringValue : nil
-            metadata = try Self.readMetadata(file, path: path)
+            metadata = try Self.readMetadata(file, path: path, codePrior: codePrior)
             try Self.checkIndex(names, against: variables, path: path)
         } catch {
             throw CheckpointError.from(error, file: path)
@@ -94,10 +97,23 @@ public final class CheckpointReader {
         try readVerified([name], verification: .eachVariable)[0]
     }
 
+    /// How the values a read returns are checked against the SHA-256s the file records.
+    public enum DigestCheck: Sendable, Equatable {
+        /// Against the recorded digests: each variable's own `sha256`, or `variables_sha256` for
+        /// a full read.
+        case recorded
+        /// Not hashed here, because the caller checks the whole file's bytes against a digest it
+        /// trusts (a zoo registry pin: `aezoo` hashes the file while this reads it) and must not
+        /// use the values unless that check passes. Fletcher-32, Adler-32 and NaN/Inf checks still run.
+        case wholeFileCheckedByCaller
+    }
+
     /// Reads the named variables only (e.g. a model's weights without its optimizer slots),
-    /// each verified against its own SHA-256. The fast path for inference.
-    public func readVariables(_ names: [String]) throws -> VariableStore {
-        VariableStore(zip(names, try readVerified(names, verification: .eachVariable)).map { ($0, $1) })
+    /// each verified against its own SHA-256 unless `digests` says the caller checks the file.
+    /// The fast path for inference.
+    public func readVariables(_ names: [String], digests: DigestCheck = .recorded) throws -> VariableStore {
+        let verification: Verification = digests == .recorded ? .eachVariable : .none
+        return VariableStore(zip(names, try readVerified(names, verification: verification)).map { ($0, $1) })
     }
 
     /// Reads every variable in saved order and checks the recorded SHA-256.
@@ -299,7 +315,7 @@ public final class CheckpointReader {
         }
     }
 
-    private static func readMetadata(_ file: H5File, path: String) throws -> CheckpointMetadata {
+    private static func readMetadata(_ file: H5File, path: String, codePrior: Bool) throws -> CheckpointMetadata {
         typealias A = CheckpointLayout.RootAttribute
         var m = CheckpointMetadata()
         func string(_ key: String) throws -> String? {
@@ -347,16 +363,25 @@ public final class CheckpointReader {
         case let other:
             throw CheckpointError.invalidMetadata(file: path, field: A.normalization, reason: "unknown kind '\(other)' (expected none or standard)")
         }
-        if try file.kind(of: CheckpointLayout.codePriorGroup) == .group {
-            let mean = try readVector(file, "\(CheckpointLayout.codePriorGroup)/mean", path: path)
-            let covariance = try readVector(file, "\(CheckpointLayout.codePriorGroup)/covariance", path: path)
-            guard covariance.count == mean.count * mean.count else {
-                throw CheckpointError.invalidMetadata(file: path, field: CheckpointLayout.codePriorGroup,
-                                                      reason: "covariance has \(covariance.count) values for a \(mean.count)-dimensional mean")
-            }
-            m.codePrior = .init(mean: mean, covariance: covariance)
-        }
+        if codePrior { m.codePrior = try readCodePrior(file, path: path) }
         return m
+    }
+
+    /// The code prior stored in the file, or nil if it has none (read even when the reader was
+    /// opened with `codePrior: false`).
+    public func readCodePrior() throws -> CheckpointMetadata.CodePrior? {
+        do { return try Self.readCodePrior(file, path: path) } catch { throw CheckpointError.from(error, file: path) }
+    }
+
+    private static func readCodePrior(_ file: H5File, path: String) throws -> CheckpointMetadata.CodePrior? {
+        guard try file.kind(of: CheckpointLayout.codePriorGroup) == .group else { return nil }
+        let mean = try readVector(file, "\(CheckpointLayout.codePriorGroup)/mean", path: path)
+        let covariance = try readVector(file, "\(CheckpointLayout.codePriorGroup)/covariance", path: path)
+        guard covariance.count == mean.count * mean.count else {
+            throw CheckpointError.invalidMetadata(file: path, field: CheckpointLayout.codePriorGroup,
+                                                  reason: "covariance has \(covariance.count) values for a \(mean.count)-dimensional mean")
+        }
+        return .init(mean: mean, covariance: covariance)
     }
 
     private static func readVector(_ file: H5File, _ name: String, path: String) throws -> [Float] {

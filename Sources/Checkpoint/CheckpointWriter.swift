@@ -45,6 +45,7 @@ public enum CheckpointWriter {
 
     static func writeVariables(_ variables: VariableStore, into file: H5File, digests: BackgroundDigests) throws {
         let group = try file.createGroup(CheckpointLayout.variablesGroup)
+        var datasets: [(String, H5Dataset)] = []
         for (name, tensor) in variables {
             let link = CheckpointLayout.linkName(forVariable: name)
             let dataset: H5Dataset
@@ -55,6 +56,10 @@ public enum CheckpointWriter {
             case .int64: dataset = try group.createDataset(link, values: tensor.ints, shape: tensor.shape, options: options(tensor))
             }
             try dataset.setAttribute(CheckpointLayout.tfNameAttribute, .string(name))
+            datasets.append((name, dataset))
+        }
+        // The digests last, so no variable's compression waits for the hashing of an earlier one.
+        for (name, dataset) in datasets {
             try dataset.setAttribute(CheckpointLayout.sha256Attribute, .string(digests.digest(of: name)))
         }
     }

@@ -18,29 +18,46 @@ import Linalg
 public struct ModelCheckpoint: Sendable {
     /// The file read (a directory resolves to its latest checkpoint).
     public let path: String
+    /// The file's metadata, except `codePrior`, which `codePrior()` reads when it is needed.
     public let metadata: CheckpointMetadata
     public let spec: ModelSpec
-    /// The model's own variables (weights and biases), each verified against its checksum.
+    /// The model's own variables (weights and biases) that were read: all of them, or the
+    /// encoder's (`Part.encoder`). Each is verified against its checksum unless the caller checks
+    /// the whole file.
     public let modelVariables: VariableStore
+    /// Which of the model's variables were read.
+    public let part: Part
+
+    /// How much of the model to read.
+    public enum Part: Sendable, Equatable {
+        /// Every weight and bias (what `makeModel` needs).
+        case model
+        /// The encoder's weights and biases only (`ParallelEncoder.variableNames(for:)`): enough
+        /// for `makeEncoder`, half the reading for a model whose decoder mirrors its encoder.
+        case encoder
+    }
     /// Every variable name in the file, model and optimizer state alike.
     public let variableNames: [String]
 
     /// Reads the checkpoint at `path` (a file, or a directory with a `checkpoint` state file).
     /// Only the metadata and the model's variables are read: using a model never pays for its
     /// optimizer slots (two thirds of an Adam checkpoint); `makeTrainer` reads them when resuming.
-    public init(path: String) throws {
+    /// Each variable is checked against its recorded SHA-256, unless `digests` is
+    /// `.wholeFileCheckedByCaller` (then the caller must verify the file before using the model).
+    public init(path: String, digests: CheckpointReader.DigestCheck = .recorded, part: Part = .model) throws {
         let file = try Saver.resolveCheckpoint(path)
-        let reader = try CheckpointReader(path: file)
+        let reader = try CheckpointReader(path: file, codePrior: false)
         defer { try? reader.close() }
         self.path = file
         metadata = reader.metadata
         variableNames = reader.variableNames
         spec = try Self.spec(from: reader.metadata, path: file)
-        let names = spec.variableLayout.map(\.name)
+        self.part = part
+        let names = part == .model ? spec.variableLayout.map(\.name) : ParallelEncoder.variableNames(for: spec)
         for name in names where !reader.variableNames.contains(name) {
             throw CheckpointError.missingVariable(file: file, name: name)
         }
-        modelVariables = try reader.readVariables(names)
+        modelVariables = try reader.readVariables(names, digests: digests)
     }
 
     static func spec(from metadata: CheckpointMetadata, path: String) throws -> ModelSpec {
@@ -76,7 +93,9 @@ public struct ModelCheckpoint: Sendable {
     /// otherwise, or N(0, I) when the checkpoint has none.
     public func codePrior() throws -> Autoencoders.CodePrior {
         if spec.variational { return .standardNormal(dimension: spec.codeSize) }
-        guard let stored = metadata.codePrior else { return .standardNormal(dimension: spec.codeSize) }
+        let reader = try CheckpointReader(path: path, codePrior: false)
+        defer { try? reader.close() }
+        guard let stored = try reader.readCodePrior() else { return .standardNormal(dimension: spec.codeSize) }
         guard stored.dimension == spec.codeSize, stored.covariance.count == stored.dimension * stored.dimension else {
             throw CheckpointError.invalidMetadata(file: path, field: "code_prior", reason: "dimension \(stored.dimension), but the code has \(spec.codeSize) units")
         }
@@ -85,9 +104,18 @@ public struct ModelCheckpoint: Sendable {
         }
     }
 
-    /// The model with its weights restored (optimizer slots are ignored).
+    /// The model with its weights restored (optimizer slots are ignored). Needs `Part.model`.
     public func makeModel() throws -> Autoencoder {
+        guard part == .model else { throw CheckpointError.invalidArgument("\(path): only the encoder's variables were read; cannot build the whole model") }
         do { return try Autoencoder(spec: spec, variables: modelVariables) } catch { throw CheckpointError.invalidMetadata(file: path, field: "variables", reason: "\(error)") }
+    }
+
+    /// An encoder that runs on every core (`ParallelEncoder`), from either part.
+    public func makeEncoder(pool: ComputePool? = nil) throws -> ParallelEncoder {
+        if part == .model { return ParallelEncoder(model: try makeModel(), pool: pool) }
+        do { return try ParallelEncoder(spec: spec, encoderVariables: modelVariables, pool: pool) } catch {
+            throw CheckpointError.invalidMetadata(file: path, field: "variables", reason: "\(error)")
+        }
     }
 
     /// A trainer that continues this run exactly: optimizer slots, global step, RNG and data order.

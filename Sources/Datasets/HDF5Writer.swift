@@ -4,6 +4,10 @@ import Linalg
 /// Writes rows into an HDF5 file as a chunked, deflate-compressed dataset that grows with each
 /// append (`codes` by default, float32, shape `(N, featureCount)`), labels in a sibling int64
 /// dataset `labels` of shape `(N,)`, and the caller's attributes on the rows dataset.
+///
+/// Rows are stored a chunk at a time through `H5RowAppender`: each full chunk is shuffled and
+/// deflated (libdeflate) on all cores and handed to HDF5 finished; the last partial chunk is
+/// stored by `finish()`.
 final class HDF5Writer: DatasetWriter {
     let state: WriteState
     var path: String { state.path }
@@ -11,8 +15,8 @@ final class HDF5Writer: DatasetWriter {
     var rowsWritten: Int { state.rowsWritten }
     private let file: H5File
     private let options: WriteOptions
-    private var rowsDataset: H5Dataset?
-    private var labelsDataset: H5Dataset?
+    private var rowsDataset: H5RowAppender<Float>?
+    private var labelsDataset: H5RowAppender<Int64>?
     private let chunkRows: Int
 
     init(path: String, featureCount: Int, options: WriteOptions) throws {
@@ -42,11 +46,11 @@ final class HDF5Writer: DatasetWriter {
                                        shuffle: level > 0, resizable: true)
         let rows = try file.createDataset(options.datasetName, dtype: .float32, shape: [0, featureCount], options: storage)
         for (name, value) in options.attributes { try rows.setAttribute(name, value) }
-        rowsDataset = rows
+        rowsDataset = try H5RowAppender(rows)
         if labelled {
             let labelStorage = H5DatasetOptions(chunks: [max(chunkRows, 4096)], deflateLevel: level > 0 ? level : nil,
                                                 shuffle: level > 0, resizable: true)
-            labelsDataset = try file.createDataset("labels", dtype: .int64, shape: [0], options: labelStorage)
+            labelsDataset = try H5RowAppender(try file.createDataset("labels", dtype: .int64, shape: [0], options: labelStorage))
         }
     }
 
@@ -54,6 +58,8 @@ final class HDF5Writer: DatasetWriter {
         guard !state.finished else { return }
         do {
             if rowsDataset == nil { try createDatasets(labelled: false) }
+            try rowsDataset?.finish()
+            try labelsDataset?.finish()
             rowsDataset = nil
             labelsDataset = nil
             try file.close()

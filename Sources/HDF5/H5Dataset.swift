@@ -1,5 +1,6 @@
 import CHDF5
 import Dispatch
+import Synchronization
 
 /// An n-dimensional array stored in a file. Reads and writes go through a Swift element type
 /// (`Float`, `Double`, `Int32`, `Int64`, `UInt8`); HDF5 converts between numeric types
@@ -208,9 +209,10 @@ public final class H5Dataset: H5Object {
 
     /// A plan for chunks of whole rows with a filter pipeline we implement, stored in the
     /// element type `T` itself (no conversion) in native byte order; nil means "let HDF5 do it".
-    func chunkPlan<T: H5Element>(_ type: T.Type, shape: [Int]) throws -> ChunkPlan? {
+    /// `growing` plans for a resizable dataset that may still be empty (appends).
+    func chunkPlan<T: H5Element>(_ type: T.Type, shape: [Int], growing: Bool = false) throws -> ChunkPlan? {
         #if _endian(little)
-        guard let rows = shape.first, rows > 0, shape.allSatisfy({ $0 > 0 }) else { return nil }
+        guard let rows = shape.first, rows > 0 || growing, shape.dropFirst().allSatisfy({ $0 > 0 }) else { return nil }
         let options = try storageOptions()
         guard let chunks = options.chunks, chunks.count == shape.count, Array(chunks.dropFirst()) == Array(shape.dropFirst()),
               try dtype() == T.h5DType, try isLittleEndian() else { return nil }
@@ -259,15 +261,16 @@ public final class H5Dataset: H5Object {
         }
     }
 
-    /// Reads the stored chunks (serially, as HDF5 requires) and decodes them in parallel.
-    /// Returns nil when a chunk is missing or was stored with a filter skipped, so the caller
-    /// falls back to HDF5's own read.
+    /// Reads the stored chunks and decodes them, in parallel: each task reads its chunk into a
+    /// reused buffer (one HDF5 call at a time, as HDF5 requires) and decodes it into place, so
+    /// reading overlaps decoding and no chunk is copied into fresh memory. Returns nil when a chunk
+    /// is missing or was stored with a filter skipped, so the caller falls back to HDF5's own read.
     private func readChunks<T: H5Element>(plan: ChunkPlan, count: Int) throws -> [T]? {
         let id = try liveID()
         let rank = try shape().count
         let limit = file.allocationLimit()
-        var stored: [[UInt8]] = []
-        stored.reserveCapacity(plan.chunkCount)
+        var sizes: [Int] = []
+        sizes.reserveCapacity(plan.chunkCount)
         for k in 0..<plan.chunkCount {
             var offset = chunkOffset(k, plan: plan, rank: rank)
             var size: hsize_t = 0
@@ -275,50 +278,67 @@ public final class H5Dataset: H5Object {
             guard size <= hsize_t(limit) else {
                 throw HDF5Error.sizeTooLarge(path: file.path, object: name, declaredBytes: Int(clamping: size), limitBytes: limit)
             }
-            var filters: UInt32 = 0
-            // Not zero-filled first: HDF5 writes every byte, and filling megabytes of fresh pages
-            // was 3% of a one-image encode's CPU time.
-            let bytes = try [UInt8](unsafeUninitializedCapacity: Int(size)) { buffer, initialized in
-                try h5Check(H5Dread_chunk(id, aezoo_h5p_default(), &offset, &filters, buffer.baseAddress),
-                            "read chunk \(k) of \(name)", path: file.path)
-                initialized = Int(size)
-            }
-            guard filters == 0 else { return nil }
-            stored.append(bytes)
+            sizes.append(Int(size))
         }
-        var failures = [Bool](repeating: false, count: plan.chunkCount)
+        let sizesRead = sizes
+        let offsets = (0..<plan.chunkCount).map { chunkOffset($0, plan: plan, rank: rank) }
+        var outcomes = [ChunkOutcome](repeating: .decoded, count: plan.chunkCount)
+        let library = Mutex<Void>(())
         let values = [T](unsafeUninitializedCapacity: count) { buffer, initialized in
             let raw = UnsafeMutableRawBufferPointer(buffer)
-            failures.withUnsafeMutableBufferPointer { failed in
-                let shared = UncheckedSendable(value: (raw, failed, stored))
+            outcomes.withUnsafeMutableBufferPointer { outcome in
+                let shared = UncheckedSendable(value: (raw, outcome))
                 DispatchQueue.concurrentPerform(iterations: plan.chunkCount) { k in
-                    let (raw, failed, stored) = shared.value
+                    let (raw, outcome) = shared.value
+                    let stored = H5Dataset.storedChunks.take(bytes: sizesRead[k])
+                    defer { H5Dataset.storedChunks.give(stored) }
+                    var offset = offsets[k]
+                    var filters: UInt32 = 0
+                    let failure: [String]? = library.withLock { _ in
+                        H5Library.silenceThisThread()
+                        return H5Dread_chunk(id, aezoo_h5p_default(), &offset, &filters, stored.baseAddress) < 0 ? currentErrorMessages() : nil
+                    }
+                    if let failure { outcome[k] = .unreadable(failure); return }
+                    guard filters == 0 else { outcome[k] = .filterSkipped; return }
                     let start = k * plan.chunkBytes, end = Swift.min(start + plan.chunkBytes, raw.count)
-                    stored[k].withUnsafeBytes { chunk in
-                        do {
-                            if end - start == plan.chunkBytes {
-                                try plan.pipeline.decode(chunk, into: UnsafeMutableRawBufferPointer(rebasing: raw[start..<end]))
-                            } else {
-                                let whole = UnsafeMutableRawBufferPointer.allocate(byteCount: plan.chunkBytes, alignment: 16)
-                                defer { whole.deallocate() }
-                                try plan.pipeline.decode(chunk, into: whole)
-                                UnsafeMutableRawBufferPointer(rebasing: raw[start..<end]).copyMemory(from: UnsafeRawBufferPointer(rebasing: whole[0..<(end - start)]))
-                            }
-                        } catch {
-                            failed[k] = true
+                    do throws(H5ChunkPipeline.DecodeError) {
+                        if end - start == plan.chunkBytes {
+                            try plan.pipeline.decode(UnsafeRawBufferPointer(stored), into: UnsafeMutableRawBufferPointer(rebasing: raw[start..<end]))
+                        } else {
+                            let whole = UnsafeMutableRawBufferPointer.allocate(byteCount: plan.chunkBytes, alignment: 16)
+                            defer { whole.deallocate() }
+                            try plan.pipeline.decode(UnsafeRawBufferPointer(stored), into: whole)
+                            UnsafeMutableRawBufferPointer(rebasing: raw[start..<end]).copyMemory(from: UnsafeRawBufferPointer(rebasing: whole[0..<(end - start)]))
                         }
+                    } catch {
+                        outcome[k] = .corrupt(error)
                     }
                 }
             }
-            // Every byte is written when no chunk failed; on failure the array is discarded below.
+            // Every byte is written when every chunk decoded; otherwise the array is discarded below.
             initialized = count
         }
-        if let bad = failures.firstIndex(of: true) {
-            throw HDF5Error.library(path: file.path, operation: "read \(name)",
-                                    messages: ["chunk \(bad): data error detected by Fletcher32 checksum or deflate (corrupt chunk)"])
+        for (k, outcome) in outcomes.enumerated() {
+            switch outcome {
+            case .decoded: continue
+            case let .unreadable(messages): throw HDF5Error.library(path: file.path, operation: "read chunk \(k) of \(name)", messages: messages)
+            case .filterSkipped: return nil
+            case let .corrupt(error): throw HDF5Error.corruptChunk(path: file.path, object: name, chunk: k, reason: error.description)
+            }
         }
         return values
     }
+
+    /// What became of one chunk in `readChunks`.
+    private enum ChunkOutcome {
+        case decoded
+        case unreadable([String])
+        case filterSkipped
+        case corrupt(H5ChunkPipeline.DecodeError)
+    }
+
+    /// Reused buffers for stored chunks on their way to being decoded.
+    private static let storedChunks = ScratchPool()
 
     private func checkNumeric<T: H5Element>(_ type: T.Type) throws {
         let t = H5Handle.datatype(try h5Check(H5Dget_type(try liveID()), "get type of \(name)", path: file.path))
@@ -345,5 +365,32 @@ public final class H5Dataset: H5Object {
             elements = product
         }
         return (shape, maximum.map { $0 == aezoo_h5s_unlimited() ? nil : Int(clamping: $0) })
+    }
+}
+
+extension H5Dataset {
+    /// The stored (filtered) bytes of the chunk that starts at `row`, as HDF5 keeps them; for
+    /// tests that damage a chunk on purpose, and for diagnostics.
+    func storedChunk(atRow row: Int) throws -> [UInt8] {
+        let id = try liveID()
+        var offset = [hsize_t](repeating: 0, count: try shape().count)
+        offset[0] = hsize_t(row)
+        var size: hsize_t = 0
+        try h5Check(H5Dget_chunk_storage_size(id, &offset, &size), "size chunk at row \(row) of \(name)", path: file.path)
+        var bytes = [UInt8](repeating: 0, count: Int(size))
+        var filters: UInt32 = 0
+        try h5Check(H5Dread_chunk(id, aezoo_h5p_default(), &offset, &filters, &bytes), "read chunk at row \(row) of \(name)", path: file.path)
+        return bytes
+    }
+
+    /// Replaces the stored bytes of the chunk that starts at `row` (no filter is run).
+    func replaceStoredChunk(atRow row: Int, with bytes: [UInt8]) throws {
+        let id = try liveID()
+        var offset = [hsize_t](repeating: 0, count: try shape().count)
+        offset[0] = hsize_t(row)
+        try bytes.withUnsafeBytes { raw in
+            _ = try h5Check(H5Dwrite_chunk(id, aezoo_h5p_default(), 0, &offset, raw.count, raw.baseAddress),
+                            "write chunk at row \(row) of \(name)", path: file.path)
+        }
     }
 }

@@ -64,6 +64,7 @@ public class H5Object {
 
     func liveID() throws -> hid_t {
         guard file.handle.isValid, handle.isValid else { throw HDF5Error.closed(path: file.path) }
+        H5Library.silenceThisThread()
         return handle.id
     }
 

@@ -1,4 +1,7 @@
 import CHDF5
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A failure in the HDF5 layer. Every case names the file; `.library` also carries HDF5's own
 /// error stack (innermost message last), so a user sees why the C library refused.
@@ -21,6 +24,9 @@ public enum HDF5Error: Error, CustomStringConvertible, Equatable, Sendable {
     case invalidArgument(path: String, object: String, reason: String)
     /// The file was closed before this object was used.
     case closed(path: String)
+    /// A stored chunk of dataset `object` failed its checks (Fletcher-32, the deflate stream or
+    /// its Adler-32, its size): the file is damaged. `chunk` counts from 0 along axis 0.
+    case corruptChunk(path: String, object: String, chunk: Int, reason: String)
 
     public var description: String {
         switch self {
@@ -43,20 +49,44 @@ public enum HDF5Error: Error, CustomStringConvertible, Equatable, Sendable {
             return "\(path): '\(object)': \(reason)"
         case let .closed(path):
             return "\(path): the file is already closed"
+        case let .corruptChunk(path, object, chunk, reason):
+            return "\(path): '\(object)', chunk \(chunk): \(reason)"
         }
     }
 }
 
 /// One-time library set-up: open the library (so the `H5T_NATIVE_*` globals are valid) and turn
 /// off HDF5's habit of printing its error stack to stderr; we report it through `HDF5Error`.
+///
+/// Debian's HDF5 is a thread-safe build, which keeps that setting per thread: every thread that
+/// calls HDF5 (chunk readers, the prefetching reader's thread) is silenced once, through
+/// `silenceThisThread`, before its first call.
 enum H5Library {
     static let ready: Bool = {
         _ = H5open()
-        _ = H5Eset_auto2(aezoo_h5e_default(), nil, nil)
+        silenceThisThread()
         return true
     }()
 
-    @inline(__always) static func ensure() { _ = ready }
+    /// Call before a thread's first HDF5 call (opening or creating a file does).
+    @inline(__always) static func ensure() {
+        _ = ready
+        silenceThisThread()
+    }
+
+    /// Marks threads already silenced (the value is irrelevant, only whether it is set).
+    private static let silenced: pthread_key_t = {
+        var key = pthread_key_t()
+        precondition(pthread_key_create(&key, nil) == 0, "pthread_key_create failed")
+        return key
+    }()
+
+    /// Turns off HDF5's printing of its error stack on the calling thread (once per thread).
+    static func silenceThisThread() {
+        guard pthread_getspecific(silenced) == nil else { return }
+        _ = H5Eset_auto2(aezoo_h5e_default(), nil, nil)
+        pthread_setspecific(silenced, UnsafeRawPointer(bitPattern: 1))
+    }
 }
 
 /// Collects the messages of the current thread's HDF5 error stack and clears it.

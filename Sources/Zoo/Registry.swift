@@ -43,12 +43,17 @@ public struct Registry: Sendable {
                                            reason: "version \(file.schemaVersion) is not supported (this aezoo reads \(schemaVersion))")
         }
         let registry = Registry(root: root, entries: file.entries)
-        try registry.validate()
+        // Symlinks are resolved when a path is used (`checkpointLocation`, builds, imports), not
+        // here: resolving every entry's files on every load was hundreds of readlink calls per command.
+        try registry.validate(resolvingLinks: false)
         return registry
     }
 
     /// Checks every entry's fields beyond what JSON types say: ids, spec, recipe, paths, digests.
-    public func validate() throws {
+    /// Paths must be relative and stay inside the zoo; with `resolvingLinks` (the default) every
+    /// existing file and folder they pass through is resolved too, so a symlink out of the zoo is
+    /// refused here rather than when the path is used.
+    public func validate(resolvingLinks: Bool = true) throws {
         var seen = Set<String>()
         for e in entries {
             func bad(_ field: String, _ reason: String) -> ZooError {
@@ -67,8 +72,9 @@ public struct Registry: Sendable {
                 throw bad("checkpoint.sha256", "must be 64 lowercase hex digits")
             }
             guard e.checkpoint.bytes >= 0 else { throw bad("checkpoint.bytes", "must be >= 0") }
-            _ = try ZooPaths.resolve(e.checkpoint.path, in: root, entry: e.id)
-            for p in e.pictures { _ = try ZooPaths.resolve(p, in: root, entry: e.id) }
+            for p in [e.checkpoint.path] + e.pictures {
+                if resolvingLinks { _ = try ZooPaths.resolve(p, in: root, entry: e.id) } else { try ZooPaths.checkLexically(p, entry: e.id) }
+            }
         }
     }
 
@@ -78,7 +84,7 @@ public struct Registry: Sendable {
     // regular expressions start ICU's engine, a few milliseconds of every command that loads the zoo.
 
     /// `<dataset>/<variant>`: lowercase letters, digits and `-`, then one `/`, then the same or `.`.
-    static func isWellFormedID(_ id: String) -> Bool {
+    public static func isWellFormedID(_ id: String) -> Bool {
         let parts = id.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
         func allowed(_ c: UInt8, dot: Bool) -> Bool {
             (c >= UInt8(ascii: "a") && c <= UInt8(ascii: "z")) || (c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9"))

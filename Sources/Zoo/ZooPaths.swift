@@ -9,6 +9,18 @@ enum ZooPaths {
     /// Resolves `relative` against `root`, refusing anything that ends up outside `root`.
     /// The file itself need not exist yet (a build writes it); every existing ancestor is resolved.
     static func resolve(_ relative: String, in root: URL, entry: String) throws -> URL {
+        try checkLexically(relative, entry: entry)
+        let rootReal = realPath(root.path) ?? root.standardizedFileURL.path
+        let resolved = resolveExisting(root.appendingPathComponent(relative).path)
+        guard resolved.hasPrefix(rootReal + "/") else {
+            throw ZooError.pathEscapesZoo(entry: entry, path: relative)
+        }
+        return URL(fileURLWithPath: resolved)
+    }
+
+    /// The checks that need no file system: not empty, not absolute or `~`, no `.`, `..` or
+    /// empty component. Symlinks are `resolve`'s part.
+    static func checkLexically(_ relative: String, entry: String) throws {
         guard !relative.isEmpty, !relative.hasPrefix("/"), !relative.hasPrefix("~") else {
             throw ZooError.pathEscapesZoo(entry: entry, path: relative)
         }
@@ -16,12 +28,6 @@ enum ZooPaths {
         guard !components.contains(where: { $0 == ".." || $0 == "." || $0.isEmpty }) else {
             throw ZooError.pathEscapesZoo(entry: entry, path: relative)
         }
-        let rootReal = realPath(root.path) ?? root.standardizedFileURL.path
-        let resolved = resolveExisting(root.appendingPathComponent(relative).path)
-        guard resolved.hasPrefix(rootReal + "/") else {
-            throw ZooError.pathEscapesZoo(entry: entry, path: relative)
-        }
-        return URL(fileURLWithPath: resolved)
     }
 
     /// realpath(3) of the longest existing prefix, with the missing tail appended.

@@ -31,6 +31,8 @@ struct AEZoo: ParsableCommand {
         // configured (single-threaded, see OpenBLASRuntime). Configure first, before it competes
         // with the checkpoint's hashing and decoding for the machine's cores.
         _ = OpenBLASRuntime.coreName
+        // A zoo model's checkpoint is hashed from now on, while the arguments are parsed.
+        EarlyZooDigest.start(arguments: CommandLine.arguments)
         do {
             var command = try parseAsRoot()
             try command.run()

@@ -48,5 +48,29 @@ final class ZooCommandTests: XCTestCase {
         }
         XCTAssertFalse(FileManager.default.fileExists(atPath: refused))
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("w.png").path))
+
+        // A byte changed inside the encoder's kernel: reading it fails (Fletcher-32) and so does the
+        // pin; the error is the pin's (the file was changed), and nothing is written.
+        let offset = Int(try CLI.python("""
+            import h5py, sys
+            with h5py.File(sys.argv[1], 'r') as f:
+                d = f['variables']['dense%2Fkernel']
+                info = d.id.get_chunk_info(0)
+                print(info.byte_offset + info.size // 2)
+            """, [file.path]).trimmingCharacters(in: .whitespacesAndNewlines))!
+        bytes[bytes.count / 2] ^= 0x01          // undo the first change
+        bytes[offset] ^= 0x20
+        try bytes.write(to: file)
+        r = try CLI.run(["encode", "digits/sae-weight-decay", "--zoo", zoo.path, "-i", digits, "-o", refused])
+        XCTAssertNotEqual(r.status, 0)
+        XCTAssertTrue(r.stderr.contains("SHA-256") && r.stderr.contains("changed"), r.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: refused))
+
+        // A truncated file fails to open and fails its pinned size.
+        try bytes.prefix(bytes.count - 4096).write(to: file)
+        r = try CLI.run(["encode", "digits/sae-weight-decay", "--zoo", zoo.path, "-i", digits, "-o", refused])
+        XCTAssertNotEqual(r.status, 0)
+        XCTAssertTrue(r.stderr.contains("the registry says") && r.stderr.contains("refused"), r.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: refused))
     }
 }

@@ -119,10 +119,27 @@ final class BadCheckpointTests: XCTestCase {
             let p = dir.appendingPathComponent("flipped-\(label).h5").path
             try damaged.write(to: URL(fileURLWithPath: p))
             assertRejects(p) { e in
-                guard case let .unreadable(_, detail) = e else { return false }
-                return detail.contains("Fletcher32") && detail.contains("dense%2Fkernel%2FAdam")
+                guard case let .corruptChunk(file, variable, 0, reason) = e else { return false }
+                return file == p && variable == "dense/kernel/Adam" && reason.contains("Fletcher32")
             }
         }
+    }
+
+    func testAChunkWhoseDeflateStreamFailsItsAdler32IsCaught() throws {
+        // Fletcher-32 recomputed over the damaged bytes: only the zlib stream's own checksum can tell.
+        let p = try tampered("adler.h5") { file in
+            let d = try file.openDataset("variables/dense%2Fkernel")
+            var payload = Array(try d.storedChunk(atRow: 0).dropLast(4))
+            payload[payload.count - 3] ^= 0x08
+            let sum = H5ChunkPipeline.fletcher32(payload)
+            try d.replaceStoredChunk(atRow: 0, with: payload + [UInt8(sum & 0xFF), UInt8(sum >> 8 & 0xFF), UInt8(sum >> 16 & 0xFF), UInt8(sum >> 24)])
+        }
+        assertRejects(p) { e in
+            guard case let .corruptChunk(file, variable, 0, reason) = e else { return false }
+            return file == p && variable == "dense/kernel" && reason.contains("Adler-32")
+        }
+        XCTAssertThrowsError(try CheckpointReader(path: p).readVariables(["dense/kernel"], digests: .wholeFileCheckedByCaller),
+                             "caught without any SHA-256 too")
     }
 
     func testBadMetadataIsNamed() throws {

@@ -83,6 +83,42 @@ final class WriterTests: XCTestCase {
         XCTAssertEqual(try Dataset.load(path), LabeledData(images: codes, labels: labels))
     }
 
+    func testHDF5WriterChunksFromLibdeflateAreReadByH5pyAndH5dump() throws {
+        // Enough rows for many full chunks (stored blocks for the random byte planes, libdeflate
+        // for the rest) plus a partial last one, appended in uneven batches.
+        let dir = try temporaryDirectory(self)
+        let path = dir + "/big.h5", raw = dir + "/expected.f32"
+        var rng = RandomSource(seed: 11)
+        let rows = 2_345, width = 300
+        var m = Matrix(rows: rows, cols: width)
+        rng.fillUniform(&m.data, low: 0, high: 1)
+        let labels = (0..<rows).map { $0 % 10 }
+        let writer = try Dataset.create(path, featureCount: width)
+        var start = 0
+        for batch in [1000, 1, 517, 827] {
+            try writer.append(m.rows(start..<(start + batch)), labels: Array(labels[start..<(start + batch)]))
+            start += batch
+        }
+        try writer.finish()
+        try m.data.withUnsafeBytes { try Data($0).write(to: URL(fileURLWithPath: raw)) }
+        let out = try Python.run("""
+            import sys, h5py, numpy as np
+            with h5py.File(sys.argv[1], 'r') as f:
+                d = f['codes']
+                expected = np.fromfile(sys.argv[2], dtype='<f4').reshape(d.shape)
+                print(d.shape, d.chunks, d.compression, d.shuffle, np.array_equal(d[...], expected))
+                print(np.array_equal(f['labels'][...], np.arange(d.shape[0]) % 10))
+            """, modules: ["h5py", "numpy"], arguments: [path, raw])
+        XCTAssertEqual(out.split(separator: "\n"), ["(2345, 300) (218, 300) gzip True True", "True"])
+        // HDF5's own command-line reader decodes every chunk (h5dump exits non-zero on a filter error).
+        if FileManager.default.isExecutableFile(atPath: "/usr/bin/h5dump") {
+            let dump = try runProcess(URL(fileURLWithPath: "/usr/bin/h5dump"), ["-d", "codes", "-s", "2340,0", "-c", "5,2", path])
+            XCTAssertEqual(dump.status, 0, dump.stderr)
+            XCTAssertTrue(dump.stdout.contains("(2344,0)"), dump.stdout)
+        }
+        XCTAssertEqual(try Dataset.load(path).images, m, "and our reader")
+    }
+
     func testCSVWriterRoundTripsExactly() throws {
         let dir = try temporaryDirectory(self)
         let path = dir + "/codes.csv"

@@ -230,3 +230,33 @@ final class H5FileTests: XCTestCase {
         XCTAssertNoThrow(try f.close())
     }
 }
+
+extension H5FileTests {
+    /// A thread-safe HDF5 keeps its "print errors" switch per thread: failures on other threads
+    /// (chunk readers, the prefetching reader) must be as quiet as on the main thread.
+    func testHDF5ErrorsOnOtherThreadsAreNotPrintedToStderr() throws {
+        let dir = try makeTemporaryDirectory("quiet", removedAfter: self)
+        let text = dir.appendingPathComponent("not.h5").path
+        try Data("not an HDF5 file\n".utf8).write(to: URL(fileURLWithPath: text))
+        var pipe: [Int32] = [0, 0]
+        XCTAssertEqual(Foundation.pipe(&pipe), 0)
+        fflush(nil)
+        let saved = dup(2)
+        dup2(pipe[1], 2)
+        let done = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            _ = try? H5File.open(text)
+            done.signal()
+        }
+        done.wait()
+        fflush(nil)
+        dup2(saved, 2)
+        close(saved)
+        close(pipe[1])
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        let n = read(pipe[0], &buffer, buffer.count)
+        close(pipe[0])
+        XCTAssertEqual(n, 0, "printed: \(String(decoding: buffer.prefix(max(n, 0)), as: UTF8.self))")
+        XCTAssertThrowsError(try H5File.open(text)) { XCTAssertEqual($0 as? HDF5Error, .notHDF5(path: text)) }
+    }
+}

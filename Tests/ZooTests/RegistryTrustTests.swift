@@ -75,6 +75,25 @@ final class RegistryTrustTests: XCTestCase {
         }
     }
 
+    func testASymlinkOutOfTheZooIsRefusedWhenTheCheckpointIsLocatedAfterALazyLoad() throws {
+        // Registry.load checks paths lexically only; the entry's checkpoint is resolved when used.
+        var entry = try makeEntry()
+        let outside = root.deletingLastPathComponent().appendingPathComponent("elsewhere")
+        try FileManager.default.createDirectory(at: outside, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: root.appendingPathComponent(entry.checkpoint.path),
+                                         to: outside.appendingPathComponent("model.h5"))
+        try FileManager.default.createSymbolicLink(at: root.appendingPathComponent("away"), withDestinationURL: outside)
+        entry.checkpoint.path = "away/model.h5"
+        let data = try JSONEncoder().encode(Registry.File(schemaVersion: 1, entries: [entry]))
+        try data.write(to: root.appendingPathComponent("registry.json"))
+        let loaded = try Registry.load(zoo: root)
+        XCTAssertThrowsError(try loaded.checkpointLocation(entry)) { error in
+            guard case ZooError.pathEscapesZoo(_, "away/model.h5") = error else { return XCTFail("\(error)") }
+        }
+        XCTAssertThrowsError(try loaded.verifiedCheckpoint(entry))
+        XCTAssertThrowsError(try loaded.validate(), "the full validation still resolves links")
+    }
+
     func testSchemaFailuresNameTheEntryAndTheField() throws {
         let entry = try makeEntry()
         try Registry(root: root, entries: [entry]).save()
@@ -140,6 +159,30 @@ extension RegistryTrustTests {
         XCTAssertFalse(Registry.isLowercaseHex(hex.uppercased(), length: 64))
         XCTAssertFalse(Registry.isLowercaseHex(String(hex.dropLast()), length: 64))
         XCTAssertFalse(Registry.isLowercaseHex(String(hex.dropLast()) + "g", length: 64))
+    }
+
+    func testAPendingDigestKnowsWhichFileItHashesAndNeverBlocksOnAFIFO() throws {
+        let file = root.appendingPathComponent("a.h5").path
+        try Data(repeating: 7, count: 5000).write(to: URL(fileURLWithPath: file))
+        let pending = PendingDigest(path: file)
+        XCTAssertTrue(pending.isHashing(file))
+        XCTAssertTrue(pending.isHashing(root.appendingPathComponent("./a.h5").path), "the same file by another path")
+        XCTAssertEqual(try pending.value(), FileDigest(bytes: [UInt8](repeating: 7, count: 5000)))
+        // Replaced by another file under the same name: no longer the file being hashed.
+        let other = root.appendingPathComponent("b.h5").path
+        try Data(repeating: 8, count: 10).write(to: URL(fileURLWithPath: other))
+        XCTAssertEqual(rename(other, file), 0)
+        XCTAssertFalse(pending.isHashing(file))
+        XCTAssertFalse(PendingDigest(path: root.appendingPathComponent("missing.h5").path).isHashing(file))
+        // A FIFO (or any non-regular file) is refused at once instead of blocking the hash.
+        let fifo = root.appendingPathComponent("fifo.h5").path
+        XCTAssertEqual(mkfifo(fifo, 0o600), 0)
+        XCTAssertThrowsError(try PendingDigest(path: fifo).value()) { error in
+            guard case let ZooError.unreadable(path, reason)? = error as? ZooError else { return XCTFail("\(error)") }
+            XCTAssertEqual(path, fifo)
+            XCTAssertTrue(reason.contains("regular"), reason)
+        }
+        XCTAssertThrowsError(try FileDigest(path: root.path), "a directory is not hashed")
     }
 
     func testFileDigestsMatchHashingTheBytesAndAMissingFileIsNamed() throws {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Autoencoders
 import Console
 import Datasets
 import Foundation
@@ -9,8 +10,8 @@ struct Encode: ParsableCommand {
         commandName: "encode",
         abstract: "Encode a dataset into codes, streaming in bounded memory.",
         discussion: """
-        Reads the input a chunk at a time, applies the model's stored normalization, encodes, and \
-        appends the codes to the output (HDF5, NPY or CSV). Labels travel alongside when the input has \
+        Reads the input a chunk at a time (the next chunk on another thread), applies the model's \
+        stored normalization, encodes on every core, and appends the codes to the output (HDF5, NPY or CSV). Labels travel alongside when the input has \
         them. HDF5 output carries the model id, the checkpoint's SHA-256 and the normalization as \
         attributes. --shard i/N encodes one contiguous slice so N machines can split a job (see docs/DATA.md \
         for stitching the shards with an HDF5 virtual dataset).
@@ -48,24 +49,32 @@ struct Encode: ParsableCommand {
 
     func run() throws {
         let start = Date()
-        let loaded = try model.load()
-        let reader = try input.open()
+        // Only the encoder's variables are read; the next chunk is read and decoded on another
+        // thread while this one is encoded on all cores.
+        let loaded = try model.load(part: .encoder)
+        let reader = PrefetchingReader(try input.open())
+        let encoder = loaded.encoder
         guard reader.featureCount == loaded.spec.inputSize else {
             throw CLIError(input.input, "rows have \(reader.featureCount) values, \(loaded.id) expects \(loaded.spec.inputSize)")
         }
-        let writer = try Dataset.create(out.output, featureCount: loaded.model.codeSize,
-                                        options: WriteOptions(attributes: try loaded.provenance()))
+        // Only HDF5 keeps the provenance attributes; NPY and CSV need not wait for the file's SHA-256.
+        let keepsAttributes = DataFormat.infer(fromPath: out.output) == .hdf5
+        let writer = try Dataset.create(out.output, featureCount: encoder.codeSize,
+                                        options: WriteOptions(attributes: keepsAttributes ? try loaded.provenance() : []))
         let progress = ProgressLine(label: "encode", total: reader.rowCount)
         while let chunk = try reader.nextChunk(maxRows: chunkRows) {
-            let codes = try loaded.model.encode(try loaded.normalize(chunk.images))
+            let codes = try encoder.encode(try loaded.normalize(chunk.images))
             try writer.append(codes, labels: chunk.labels)
             progress.advance(by: chunk.rows)
         }
         try writer.finish()
         progress.finish()
-        let summary = Summary(model: loaded.id, checkpointSHA256: try loaded.sha256(), input: input.input, output: writer.path,
-                              rows: writer.rowsWritten, codeUnits: loaded.model.codeSize, shard: input.shard,
-                              seconds: Date().timeIntervalSince(start))
-        if json { try Output.json(summary) } else { Output.note("encoded \(summary.rows) rows into \(summary.codeUnits)-unit codes: \(writer.path)") }
+        guard json else {
+            Output.note("encoded \(writer.rowsWritten) rows into \(encoder.codeSize)-unit codes: \(writer.path)")
+            return
+        }
+        try Output.json(Summary(model: loaded.id, checkpointSHA256: try loaded.sha256(), input: input.input, output: writer.path,
+                                rows: writer.rowsWritten, codeUnits: encoder.codeSize, shard: input.shard,
+                                seconds: Date().timeIntervalSince(start)))
     }
 }

@@ -13,24 +13,38 @@ struct ModelOption: ParsableArguments {
 
     @OptionGroup var zoo: ZooOption
 
-    /// Resolves and restores the model. Zoo checkpoints are verified against the registry first.
-    func load() throws -> LoadedModel {
+    /// Resolves and restores the model (`part: .encoder` reads only what encoding needs). Zoo
+    /// checkpoints are verified against the registry before anything is built from them.
+    func load(part: ModelCheckpoint.Part = .model) throws -> LoadedModel {
         let fm = FileManager.default
         if fm.fileExists(atPath: model) {
             let file = try Saver.resolveCheckpoint(model)
             let digest = PendingDigest(path: file)
-            return try LoadedModel(checkpoint: ModelCheckpoint(path: file), id: model, digest: digest)
+            return try LoadedModel(checkpoint: ModelCheckpoint(path: file, part: part), id: model, digest: digest)
         }
         if model.contains("/") && !model.hasPrefix(".") && !model.hasPrefix("/") && model.split(separator: "/").count == 2 {
+            // Zoo checkpoints live at <id>/model.h5: start hashing that file now, while the registry
+            // is decoded, and use the digest only if the registry names that very file.
+            let early = EarlyZooDigest.take(for: model)
+                ?? PendingDigest(path: zoo.url.appendingPathComponent(ZooBuilder.checkpointPath(for: model)).path)
             let registry = try zoo.registry()
             if registry.ids.contains(model) {
                 let entry = try registry.entry(model)
                 let url = try registry.checkpointLocation(entry)
-                // Hash while the model loads, then refuse it unless it matches the registry's pin.
-                let digest = PendingDigest(path: url.path)
-                let loaded = try LoadedModel(checkpoint: ModelCheckpoint(path: url.path), id: entry.id, digest: digest)
+                // One hash: the file's SHA-256, computed on another thread while the variables are
+                // read, against the registry's pin (so the variables' own digests are not computed
+                // as well). Nothing is built from the values before the pin matches.
+                let digest = early.isHashing(url.path) ? early : PendingDigest(path: url.path)
+                let checkpoint: ModelCheckpoint
+                do {
+                    checkpoint = try ModelCheckpoint(path: url.path, digests: .wholeFileCheckedByCaller, part: part)
+                } catch {
+                    // A file that fails to load and also fails its pin was changed: say that.
+                    if let hashed = try? digest.value() { try registry.verify(entry, digest: hashed, path: url.path) }
+                    throw error
+                }
                 try registry.verify(entry, digest: try digest.value(), path: url.path)
-                return loaded
+                return try LoadedModel(checkpoint: checkpoint, id: entry.id, digest: digest)
             }
             throw CLIError(model, "no such file, and not a zoo id", hint: "the zoo has: \(registry.ids.joined(separator: ", "))")
         }
@@ -44,7 +58,10 @@ struct ZooOption: ParsableArguments {
     @Option(name: .customLong("zoo"), help: ArgumentHelp("The zoo directory (holds registry.json).", valueName: "dir"))
     var directory: String?
 
-    var url: URL {
+    var url: URL { Self.location(directory: directory) }
+
+    /// The zoo directory for a `--zoo` value (nil: not given).
+    static func location(directory: String?) -> URL {
         if let directory { return URL(fileURLWithPath: directory) }
         if let env = ProcessInfo.processInfo.environment["AEZOO_ZOO"], !env.isEmpty { return URL(fileURLWithPath: env) }
         let cwdZoo = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("zoo")
@@ -66,17 +83,26 @@ struct ZooOption: ParsableArguments {
 /// A restored model and what came with it.
 struct LoadedModel {
     let checkpoint: ModelCheckpoint
-    let model: Autoencoder
     /// The zoo id or the path the user gave.
     let id: String
     /// The checkpoint file's SHA-256, hashed in the background while the model loads.
     private let digest: PendingDigest
+    private let whole: Autoencoder?
+    /// Encodes on every core.
+    let encoder: ParallelEncoder
 
     init(checkpoint: ModelCheckpoint, id: String, digest: PendingDigest) throws {
         self.checkpoint = checkpoint
-        self.model = try checkpoint.makeModel()
+        whole = checkpoint.part == .model ? try checkpoint.makeModel() : nil
+        encoder = try whole.map { ParallelEncoder(model: $0) } ?? checkpoint.makeEncoder()
         self.id = id
         self.digest = digest
+    }
+
+    /// The whole model; loaded with `ModelOption.load()` (not `load(part: .encoder)`).
+    var model: Autoencoder {
+        guard let whole else { preconditionFailure("\(id) was loaded for encoding only") }
+        return whole
     }
 
     /// SHA-256 of the checkpoint file (waits for the background hash).

@@ -4,10 +4,11 @@
 # memory of aezoo encode for 60,000 vs 600,000 rows (streaming means it barely grows).
 #
 #   tools/bench/encode/run.sh [repeats]        (needs a release build; PyTorch via tools/setup.sh --bench)
+#   AEZOO_BIN=.build-bench/release/aezoo tools/bench/encode/run.sh    (another build of aezoo)
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 repeats=${1:-5}
-aezoo=.build/release/aezoo
+aezoo=${AEZOO_BIN:-.build/release/aezoo}
 images=/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -23,6 +24,7 @@ fi
 median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 timed() { /usr/bin/time -f "%e %M" "$@" 2>&1 >/dev/null | tail -1; }
 
+echo "load average $(cut -d' ' -f1-3 /proc/loadavg), $(date -u '+%Y-%m-%d %H:%M UTC')"
 echo "encode 60,000 x 784 -> 1000 sigmoid codes -> HDF5 (whole process, median of $repeats)"
 a=(); t=()
 for i in $(seq "$repeats"); do
