@@ -1,3 +1,4 @@
+import Datasets
 import Foundation
 import Linalg
 import XCTest
@@ -5,6 +6,11 @@ import XCTest
 
 /// Encoding on several threads must give exactly the codes of the serial encoder.
 final class ParallelInferenceTests: XCTestCase {
+    /// `--shard` and `--chunk-rows` cut on the encoder's blocks only if the two sizes agree.
+    func testShardBlocksAreTheEncoderBlocks() {
+        XCTAssertEqual(Shard.blockRows, Autoencoder.inferenceChunk)
+    }
+
     func testParallelEncodeIsBitIdenticalToSerialEncode() throws {
         let specs = [
             ModelSpec(inputSize: 784, encoder: [.init(units: 1000, activation: .sigmoid)]),

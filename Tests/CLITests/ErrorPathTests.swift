@@ -48,6 +48,7 @@ final class ErrorPathTests: XCTestCase {
         try expectFailure(["encode", runs, "-i", csv, "-o", out], mentions: ["error:", "narrow.csv", "784"])
         // Bad flags.
         try expectFailure(["encode", runs, "-i", images, "--shard", "5/3", "-o", out], mentions: ["--shard"])
+        try expectFailure(["encode", runs, "-i", images, "--chunk-rows", "300", "-o", out], mentions: ["--chunk-rows", "multiple of 512", "512"])
         try expectFailure(["generate", runs, "--count", "0", "-o", out], mentions: ["--count"])
         try expectFailure(["train", "-i", images, "--checkpoint-dir", runs + "2", "--noise", "pink:1", "--layers", "8"], mentions: ["--noise"])
         try expectFailure(["train", "-i", images, "--checkpoint-dir", runs + "3"], mentions: ["--layers"])

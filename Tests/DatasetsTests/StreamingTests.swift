@@ -55,7 +55,7 @@ final class StreamingTests: XCTestCase {
                     parts.append(part)
                 }
                 let sizes = parts.map(\.rows)
-                XCTAssertLessThanOrEqual(sizes.max()! - sizes.min()!, 1, "near-equal shards \(sizes)")
+                XCTAssertLessThanOrEqual(sizes.max()! - sizes.min()!, Shard.blockRows, "near-equal shards \(sizes)")
                 XCTAssertEqual(LabeledData.concatenate(parts), whole, "\(path) in \(n) shards")
             }
         }
@@ -63,8 +63,25 @@ final class StreamingTests: XCTestCase {
 
     func testShardParsing() throws {
         XCTAssertEqual(try Shard(parsing: "2/4"), try Shard(index: 2, count: 4))
-        XCTAssertEqual(try Shard(parsing: "2/4").rows(ofTotal: 10), 5..<7)
-        XCTAssertEqual(try Shard(parsing: "0/3").rows(ofTotal: 60_000), 0..<20_000)
+        XCTAssertEqual(try Shard(parsing: "2/4").rows(ofTotal: 60_000), 30208..<45056)
+        XCTAssertEqual(try Shard(parsing: "0/3").rows(ofTotal: 60_000), 0..<19968)
+        XCTAssertEqual(try Shard(parsing: "2/3").rows(ofTotal: 60_000), 39936..<60000)
+        // Fewer blocks than shards: the early shards are empty, the last holds everything.
+        XCTAssertEqual(try Shard(parsing: "0/4").rows(ofTotal: 10), 0..<0)
+        XCTAssertEqual(try Shard(parsing: "3/4").rows(ofTotal: 10), 0..<10)
+        // Every inner boundary falls on a block, for any size and count.
+        for total in [0, 1, 511, 512, 513, 5000, 60_000, 1_000_003] {
+            for n in [1, 2, 3, 7, 64] {
+                var end = 0
+                for i in 0..<n {
+                    let r = try Shard(index: i, count: n).rows(ofTotal: total)
+                    XCTAssertEqual(r.lowerBound, end)
+                    if r.upperBound != total { XCTAssertEqual(r.upperBound % Shard.blockRows, 0, "\(i)/\(n) of \(total)") }
+                    end = r.upperBound
+                }
+                XCTAssertEqual(end, total)
+            }
+        }
         for bad in ["4/4", "-1/4", "1/0", "a/b", "3", "1/2/3"] {
             XCTAssertThrowsError(try Shard(parsing: bad)) { error in
                 XCTAssertEqual((error as? DatasetError)?.subject, "--shard", bad)

@@ -26,7 +26,7 @@ struct Encode: ParsableCommand {
     @OptionGroup var input: InputOptions
     @OptionGroup var out: OutputOption
 
-    @Option(help: ArgumentHelp("Rows read and encoded at a time (bounds memory).", valueName: "n"))
+    @Option(help: ArgumentHelp("Rows read and encoded at a time (bounds memory); a multiple of 512, the encoder's block.", valueName: "n"))
     var chunkRows = 4096
 
     @Flag(help: "Print a JSON summary on stdout.")
@@ -45,6 +45,10 @@ struct Encode: ParsableCommand {
 
     func validate() throws {
         guard chunkRows >= 1 && chunkRows <= 1 << 20 else { throw CLIError("--chunk-rows", "must be between 1 and 1048576, got \(chunkRows)") }
+        // Chunks (like shards) start on a block, so a row's code never depends on how the job was cut.
+        guard chunkRows % Shard.blockRows == 0 else {
+            throw CLIError("--chunk-rows", "must be a multiple of \(Shard.blockRows), got \(chunkRows)", hint: "try --chunk-rows \(max(1, (chunkRows + Shard.blockRows / 2) / Shard.blockRows) * Shard.blockRows)")
+        }
     }
 
     func run() throws {
