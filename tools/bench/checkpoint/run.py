@@ -22,7 +22,6 @@ Prints medians, the ratios against h5py with the same filters, file sizes and th
 import argparse
 import json
 import os
-import resource
 import shutil
 import statistics
 import subprocess
@@ -32,6 +31,9 @@ import time
 
 import h5py
 import numpy as np
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from timing import run_process  # noqa: E402
 
 
 def link(name):
@@ -80,16 +82,6 @@ def timings(fn, count):
         fn()
         out.append(time.perf_counter() - start)
     return out
-
-
-def run_process(command):
-    """Wall seconds and CPU seconds (user + system) of one child process."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.perf_counter()
-    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    wall = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def load():

@@ -13,23 +13,21 @@ CPU time (user + system) per binary and command, and the load average before and
 """
 import argparse
 import os
-import resource
 import shutil
 import statistics
-import subprocess
+import sys
 import tempfile
 import time
 
 import numpy as np
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from timing import run_process  # noqa: E402
 
-def run(command):
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.perf_counter()
-    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    wall = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return wall * 1000, ((after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)) * 1000
+
+def ms(wall_cpu):
+    """Seconds -> milliseconds, for (wall, cpu) pairs."""
+    return wall_cpu[0] * 1000, wall_cpu[1] * 1000
 
 
 def main():
@@ -53,12 +51,12 @@ def main():
         print("start: load average %.2f %.2f %.2f, %s" % (*os.getloadavg(), time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())))
         for b in args.binaries:
             for c in commands.values():
-                run([b] + c)
+                ms(run_process([b] + c))
         results = {(b, k): [] for b in args.binaries for k in commands}
         for _ in range(args.runs):
             for k, c in commands.items():
                 for b in args.binaries:
-                    results[(b, k)].append(run([b] + c))
+                    results[(b, k)].append(ms(run_process([b] + c)))
         print(f"median of {args.runs} interleaved runs; wall ms median [quartiles], CPU ms median")
         for k in commands:
             print(k)
