@@ -128,9 +128,10 @@ enum Kernels {
                                 db.update(repeating: 0, count: cols)
                                 sq.update(repeating: 0, count: 2 * cols)
                                 switch loss {
-                                case .mse, .halfSumSquares:
-                                    // mse: d/da of sum(d^2)/n is 2d/n; halfSumSquares: d/da of sum(d^2)/2 is d.
-                                    let k: Float = loss == .mse ? 2 * scale : 1
+                                case .mse, .halfSumSquares, .halfSumSquaresPerSample:
+                                    // mse: d/da of sum(d^2)/n is 2d/n; halfSumSquares: d/da of sum(d^2)/2 is d;
+                                    // per sample: d/da of sum(d^2)/(2 rows) is d/rows (scale = 1/rows).
+                                    let k: Float = loss == .mse ? 2 * scale : (loss == .halfSumSquares ? 1 : scale)
                                     @inline(__always) func run(_ d: (Float) -> Float) {
                                         for r in 0..<rows {
                                             let o = r * cols
@@ -171,6 +172,7 @@ enum Kernels {
                                 switch loss {
                                 case .mse: return (sse / normalizer, sse)
                                 case .halfSumSquares: return (0.5 * sse, sse)
+                                case .halfSumSquaresPerSample: return (0.5 * sse / normalizer, sse)
                                 case .sigmoidCrossEntropy: return (ceSum / normalizer, sse)
                                 }
                             }

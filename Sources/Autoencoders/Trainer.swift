@@ -38,6 +38,12 @@ public final class Trainer {
     public private(set) var state: TrainingState
     /// Draw a progress line on stderr: `nil` (default) means only when stderr is a terminal.
     public var showsProgress: Bool?
+    /// Scales the optimizer's learning rate before every update (from the recipe; `nil`: constant).
+    public var schedule: LearningRateSchedule?
+    /// The schedule's horizon in epochs (the recipe's `epochs`).
+    public var scheduleEpochs: Int = 0
+    /// The optimizer's learning rate before any schedule.
+    public let baseLearningRate: Float
 
     private var gradients: [Matrix]
     private var workspaces: [Int: Workspace] = [:]
@@ -52,6 +58,7 @@ public final class Trainer {
         try optimizer.config.validate()
         self.model = model; self.optimizer = optimizer; self.batchSize = batchSize; self.shuffle = shuffle
         self.corruption = corruption ?? model.spec.corruption
+        baseLearningRate = optimizer.config.learningRate
         state = TrainingState(seed: seed)
         noise = RandomSource(state: state.noiseState)!
         gradients = model.makeGradients()
@@ -63,6 +70,16 @@ public final class Trainer {
         try recipe.validate()
         try self.init(model: model, optimizer: recipe.optimizer.makeOptimizer(), batchSize: recipe.batchSize,
                       seed: recipe.seed, shuffle: recipe.shuffle, corruption: recipe.noise)
+        schedule = recipe.schedule
+        scheduleEpochs = recipe.epochs
+    }
+
+    /// The learning rate the next update uses: the base rate times the schedule's multiplier at the
+    /// current step (steps per epoch from the training data's row count, once training has seen it).
+    public var currentLearningRate: Float {
+        guard let schedule, state.sampleCount > 0 else { return baseLearningRate }
+        let perEpoch = (state.sampleCount + batchSize - 1) / batchSize
+        return baseLearningRate * schedule.multiplier(step: state.step, stepsPerEpoch: perEpoch, epochs: scheduleEpochs)
     }
 
     /// The optimizer's slots and scalars, plus `global_step` (int64), under TensorFlow names.
@@ -200,6 +217,7 @@ public final class Trainer {
             state.noiseState = noise.state
             throw TrainingError.nonFinite(epoch: state.epoch, step: state.step, terms: terms, gradientsFinite: gradientsFinite)
         }
+        if schedule != nil { optimizer.config.learningRate = currentLearningRate }
         optimizer.apply(gradients, to: &model.parameters)
         state.step += 1
         state.noiseState = noise.state

@@ -35,12 +35,15 @@ public struct TrainingRecipe: Codable, Equatable, Sendable {
     public var noise: ModelSpec.Corruption?
     public var normalization: NormalizationChoice
     public var dataset: DatasetDescription
+    /// How the learning rate changes over the run; `nil` keeps it constant. Omitted from JSON when nil.
+    public var schedule: LearningRateSchedule?
 
     public init(epochs: Int, batchSize: Int, optimizer: OptimizerConfig, seed: UInt64 = 0, shuffle: Bool = true,
                 noise: ModelSpec.Corruption? = nil, normalization: NormalizationChoice = .none,
-                dataset: DatasetDescription = .init()) {
+                dataset: DatasetDescription = .init(), schedule: LearningRateSchedule? = nil) {
         self.epochs = epochs; self.batchSize = batchSize; self.optimizer = optimizer; self.seed = seed
         self.shuffle = shuffle; self.noise = noise; self.normalization = normalization; self.dataset = dataset
+        self.schedule = schedule
     }
 
     /// Largest accepted batch, so a recipe cannot request an unbounded buffer.
@@ -53,11 +56,12 @@ public struct TrainingRecipe: Codable, Equatable, Sendable {
             throw AutoencoderError.invalidSpec("recipe batchSize must be in 1...\(Self.maximumBatchSize), got \(batchSize)")
         }
         try optimizer.validate()
+        try schedule?.validate()
     }
 }
 
 extension TrainingRecipe {
-    enum CodingKeys: String, CodingKey { case epochs, batchSize, optimizer, seed, shuffle, noise, normalization, dataset }
+    enum CodingKeys: String, CodingKey { case epochs, batchSize, optimizer, seed, shuffle, noise, normalization, dataset, schedule }
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(epochs: try c.decode(Int.self, forKey: .epochs),
@@ -67,6 +71,7 @@ extension TrainingRecipe {
                   shuffle: try c.decodeIfPresent(Bool.self, forKey: .shuffle) ?? true,
                   noise: try c.decodeIfPresent(ModelSpec.Corruption.self, forKey: .noise),
                   normalization: try c.decodeIfPresent(NormalizationChoice.self, forKey: .normalization) ?? .none,
-                  dataset: try c.decodeIfPresent(DatasetDescription.self, forKey: .dataset) ?? .init())
+                  dataset: try c.decodeIfPresent(DatasetDescription.self, forKey: .dataset) ?? .init(),
+                  schedule: try c.decodeIfPresent(LearningRateSchedule.self, forKey: .schedule))
     }
 }
