@@ -62,7 +62,7 @@ let package = Package(
                                                       .product(name: "Crypto", package: "swift-crypto")], exclude: ["Fixtures"]),
         .testTarget(name: "RenderTests", dependencies: ["Render", "Linalg", "TestSupport"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Autoencoders", "Linalg"]),
-        .testTarget(name: "ZooTests", dependencies: ["Zoo", "Checkpoint", "Autoencoders", "TestSupport"]),
+        .testTarget(name: "ZooTests", dependencies: ["Zoo", "Checkpoint", "Autoencoders", "Evaluation", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["Linalg", "TestSupport"]),
     ]
 )

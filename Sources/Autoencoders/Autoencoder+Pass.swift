@@ -13,7 +13,11 @@ extension Autoencoder {
 
     /// What the reconstruction loss (and the VAE's KL) is divided by for a batch of `rows`.
     func lossNormalizer(rows: Int) -> Double {
-        spec.loss == .halfSumSquares ? 1 : Double(rows) * Double(spec.inputSize)
+        switch spec.loss {
+        case .halfSumSquares: return 1
+        case .halfSumSquaresPerSample: return Double(rows)
+        case .mse, .sigmoidCrossEntropy: return Double(rows) * Double(spec.inputSize)
+        }
     }
 
     // MARK: Forward

@@ -72,12 +72,13 @@ enum Kernels {
                            biasGrad: UnsafeMutablePointer<Float>?, scratch: inout [Float]) -> (loss: Double, squaredError: Double) {
         let rows = logits.rows, cols = logits.cols
         precondition(scratch.count >= 2 * cols && x.rows == rows && x.cols == cols)
-        // mse: d/da of sum(d^2)/n is 2d/n; halfSumSquares: d/da of sum(d^2)/2 is d; cross-entropy: d/dz is d/n.
+        // mse: d/da of sum(d^2)/n is 2d/n; halfSumSquares: d/da of sum(d^2)/2 is d; per sample:
+        // d/da of sum(d^2)/(2 rows) is d/rows (normalizer = rows); cross-entropy: d/dz is d/n.
         let scale: Float
         switch loss {
         case .mse: scale = 2 * Float(1 / normalizer)
         case .halfSumSquares: scale = 1
-        case .sigmoidCrossEntropy: scale = Float(1 / normalizer)
+        case .halfSumSquaresPerSample, .sigmoidCrossEntropy: scale = Float(1 / normalizer)
         }
         let kind = loss == .sigmoidCrossEntropy ? Int32(AEZ_LOSS_SIGMOID_CROSS_ENTROPY) : Int32(AEZ_LOSS_SQUARED)
         logits.data.withUnsafeBufferPointer { lp in
@@ -95,6 +96,7 @@ enum Kernels {
         switch loss {
         case .mse: return (sse / normalizer, sse)
         case .halfSumSquares: return (0.5 * sse, sse)
+        case .halfSumSquaresPerSample: return (0.5 * sse / normalizer, sse)
         case .sigmoidCrossEntropy: return (ceSum / normalizer, sse)
         }
     }

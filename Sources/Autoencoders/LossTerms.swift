@@ -1,6 +1,6 @@
 /// The terms of the training objective, reported separately.
 ///
-/// - `reconstruction`: the spec's loss (`mse`, `halfSumSquares` or `sigmoidCrossEntropy`).
+/// - `reconstruction`: the spec's loss (`mse`, `halfSumSquares`, `halfSumSquaresPerSample` or `sigmoidCrossEntropy`).
 /// - `sparsity`: `weight * sum_j KL(rho || rho_hat_j)` on the code layer's batch-mean activation.
 /// - `l2`: `l2 * sum(w^2) / 2` over kernels; `l1`: `l1 * sum(|w|)` over kernels.
 /// - `kl`: the VAE's `klWeight * KL(q(z|x) || N(0, I))`, normalised like the reconstruction loss.

@@ -15,7 +15,9 @@ import Linalg
 /// let slots = adam.exportState()   // "dense/kernel/Adam", ..., "beta1_power", "beta2_power"
 /// ```
 public protocol Optimizer: AnyObject {
-    var config: OptimizerConfig { get }
+    /// The hyperparameters `apply` reads on every update. `Trainer` sets `config.learningRate`
+    /// before each update when its recipe has a learning-rate schedule.
+    var config: OptimizerConfig { get set }
     /// Allocates zeroed (or TF-initialised) slots for these variables. Calling it again with the
     /// same names and shapes keeps the state.
     func prepare(names: [String], shapes: [[Int]])

@@ -12,7 +12,7 @@ import Linalg
 /// `v += (g^2 - v) * (1 - beta2)`, `var -= m * lr_t / (sqrt(v) + epsilon)` (epsilon-hat), then
 /// `beta1_power *= beta1`, `beta2_power *= beta2`. Slots `<var>/Adam` (m) and `<var>/Adam_1` (v).
 public final class Adam: ChunkedOptimizer {
-    public let config: OptimizerConfig
+    public var config: OptimizerConfig
     let table = SlotTable(suffixes: ["Adam", "Adam_1"], initialValue: [0, 0])
     /// `beta1^t` and `beta2^t` for the next step t (start at beta1, beta2, as TF initialises them).
     public private(set) var beta1Power: Float
@@ -63,7 +63,7 @@ public final class Adam: ChunkedOptimizer {
 
 /// Plain gradient descent, `var -= lr * g` (`tf.train.GradientDescentOptimizer`). No slots.
 public final class SGD: ChunkedOptimizer {
-    public let config: OptimizerConfig
+    public var config: OptimizerConfig
     let table = SlotTable(suffixes: [], initialValue: [])
     public init(config: OptimizerConfig) { self.config = config }
     public func prepare(names: [String], shapes: [[Int]]) { table.prepare(names: names, shapes: shapes) }
@@ -81,7 +81,7 @@ public final class SGD: ChunkedOptimizer {
 /// `tf.train.MomentumOptimizer`: `accum = accum * momentum + g`, `var -= lr * accum`
 /// (Nesterov: `var -= lr * g + lr * momentum * accum`). Slot `<var>/Momentum`.
 public final class Momentum: ChunkedOptimizer {
-    public let config: OptimizerConfig
+    public var config: OptimizerConfig
     let table = SlotTable(suffixes: ["Momentum"], initialValue: [0])
     public init(config: OptimizerConfig) { self.config = config }
     public func prepare(names: [String], shapes: [[Int]]) { table.prepare(names: names, shapes: shapes) }
@@ -104,7 +104,7 @@ public final class Momentum: ChunkedOptimizer {
 /// `mom = mom * momentum + lr * g / sqrt(ms + epsilon)`, `var -= mom`.
 /// Slots `<var>/RMSProp` (ms, initialised to 1 as TF1 does) and `<var>/RMSProp_1` (mom, 0).
 public final class RMSProp: ChunkedOptimizer {
-    public let config: OptimizerConfig
+    public var config: OptimizerConfig
     let table = SlotTable(suffixes: ["RMSProp", "RMSProp_1"], initialValue: [1, 0])
     public init(config: OptimizerConfig) { self.config = config }
     public func prepare(names: [String], shapes: [[Int]]) { table.prepare(names: names, shapes: shapes) }
@@ -128,7 +128,7 @@ public final class RMSProp: ChunkedOptimizer {
 /// `tf.train.AdagradOptimizer`: `accum += g^2`, `var -= lr * g / sqrt(accum)`.
 /// Slot `<var>/Adagrad`, initialised to `initialAccumulator` (TF default 0.1).
 public final class Adagrad: ChunkedOptimizer {
-    public let config: OptimizerConfig
+    public var config: OptimizerConfig
     let table: SlotTable
     public init(config: OptimizerConfig) {
         self.config = config

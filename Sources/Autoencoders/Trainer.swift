@@ -48,6 +48,12 @@ public final class Trainer {
     public let pool: ComputePool
     /// Draw a progress line on stderr: `nil` (default) means only when stderr is a terminal.
     public var showsProgress: Bool?
+    /// Scales the optimizer's learning rate before every update (from the recipe; `nil`: constant).
+    public var schedule: LearningRateSchedule?
+    /// The schedule's horizon in epochs (the recipe's `epochs`).
+    public var scheduleEpochs: Int = 0
+    /// The optimizer's learning rate before any schedule.
+    public let baseLearningRate: Float
 
     private var batches: [Int: ShardedBatch] = [:]
     private let reduction: GradientReduction
@@ -67,6 +73,7 @@ public final class Trainer {
         self.model = model; self.optimizer = optimizer; self.batchSize = batchSize; self.shuffle = shuffle
         self.corruption = corruption ?? model.spec.corruption
         self.shards = shards; self.pool = pool
+        baseLearningRate = optimizer.config.learningRate
         state = TrainingState(seed: seed)
         noise = RandomSource(state: state.noiseState)!
         reduction = GradientReduction(shapes: model.parameters, isKernel: model.plan.isKernel, shards: shards, pool: pool)
@@ -78,6 +85,16 @@ public final class Trainer {
         try recipe.validate()
         try self.init(model: model, optimizer: recipe.optimizer.makeOptimizer(), batchSize: recipe.batchSize,
                       seed: recipe.seed, shuffle: recipe.shuffle, corruption: recipe.noise, shards: recipe.shards, pool: pool)
+        schedule = recipe.schedule
+        scheduleEpochs = recipe.epochs
+    }
+
+    /// The learning rate the next update uses: the base rate times the schedule's multiplier at the
+    /// current step (steps per epoch from the training data's row count, once training has seen it).
+    public var currentLearningRate: Float {
+        guard let schedule, state.sampleCount > 0 else { return baseLearningRate }
+        let perEpoch = (state.sampleCount + batchSize - 1) / batchSize
+        return baseLearningRate * schedule.multiplier(step: state.step, stepsPerEpoch: perEpoch, epochs: scheduleEpochs)
     }
 
     /// The optimizer's slots and scalars, plus `global_step` (int64), under TensorFlow names.
@@ -214,6 +231,7 @@ public final class Trainer {
             state.noiseState = noise.state
             throw TrainingError.nonFinite(epoch: state.epoch, step: state.step, terms: terms, gradientsFinite: finite)
         }
+        if schedule != nil { optimizer.config.learningRate = currentLearningRate }
         if let chunked = optimizer as? any ChunkedOptimizer {
             reduction.update(chunked)
         } else {

@@ -41,13 +41,16 @@ public struct TrainingRecipe: Codable, Equatable, Sendable {
     /// count give bit-identical weights on 1 core or 64 (a core count below the shard count only
     /// runs shards one after another). Batches with fewer rows than `shards` use one row per shard.
     public var shards: Int
+    /// How the learning rate changes over the run; `nil` keeps it constant. Omitted from JSON when nil.
+    public var schedule: LearningRateSchedule?
 
     public init(epochs: Int, batchSize: Int, optimizer: OptimizerConfig, seed: UInt64 = 0, shuffle: Bool = true,
                 noise: ModelSpec.Corruption? = nil, normalization: NormalizationChoice = .none,
-                dataset: DatasetDescription = .init(), shards: Int = TrainingRecipe.defaultShards) {
+                dataset: DatasetDescription = .init(), shards: Int = TrainingRecipe.defaultShards,
+                schedule: LearningRateSchedule? = nil) {
         self.epochs = epochs; self.batchSize = batchSize; self.optimizer = optimizer; self.seed = seed
         self.shuffle = shuffle; self.noise = noise; self.normalization = normalization; self.dataset = dataset
-        self.shards = shards
+        self.shards = shards; self.schedule = schedule
     }
 
     /// Shards when a recipe does not say: one per core of the machines aezoo is developed on.
@@ -73,11 +76,12 @@ public struct TrainingRecipe: Codable, Equatable, Sendable {
         }
         try Self.validateShards(shards)
         try optimizer.validate()
+        try schedule?.validate()
     }
 }
 
 extension TrainingRecipe {
-    enum CodingKeys: String, CodingKey { case epochs, batchSize, optimizer, seed, shuffle, noise, normalization, dataset, shards }
+    enum CodingKeys: String, CodingKey { case epochs, batchSize, optimizer, seed, shuffle, noise, normalization, dataset, shards, schedule }
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(epochs: try c.decode(Int.self, forKey: .epochs),
@@ -88,6 +92,7 @@ extension TrainingRecipe {
                   noise: try c.decodeIfPresent(ModelSpec.Corruption.self, forKey: .noise),
                   normalization: try c.decodeIfPresent(NormalizationChoice.self, forKey: .normalization) ?? .none,
                   dataset: try c.decodeIfPresent(DatasetDescription.self, forKey: .dataset) ?? .init(),
-                  shards: try c.decodeIfPresent(Int.self, forKey: .shards) ?? Self.defaultShards)
+                  shards: try c.decodeIfPresent(Int.self, forKey: .shards) ?? Self.defaultShards,
+                  schedule: try c.decodeIfPresent(LearningRateSchedule.self, forKey: .schedule))
     }
 }

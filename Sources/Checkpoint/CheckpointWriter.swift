@@ -67,8 +67,12 @@ public enum CheckpointWriter {
     /// Chunked + shuffle + deflate + Fletcher-32 for arrays; HDF5 cannot chunk or filter rank-0
     /// or empty datasets, so those are stored contiguous (the file-level SHA-256 covers them).
     static func options(_ tensor: Tensor) -> H5DatasetOptions {
-        guard !tensor.shape.isEmpty, tensor.elementCount > 0 else { return H5DatasetOptions() }
-        return H5DatasetOptions(chunks: CheckpointLayout.chunkShape(for: tensor.shape, elementSize: tensor.dtype.byteSize),
+        options(shape: tensor.shape, elementSize: tensor.dtype.byteSize)
+    }
+
+    static func options(shape: [Int], elementSize: Int) -> H5DatasetOptions {
+        guard !shape.isEmpty, shape.reduce(1, *) > 0 else { return H5DatasetOptions() }
+        return H5DatasetOptions(chunks: CheckpointLayout.chunkShape(for: shape, elementSize: elementSize),
                                 deflateLevel: CheckpointLayout.deflateLevel, fletcher32: true, shuffle: true)
     }
 
@@ -101,7 +105,10 @@ public enum CheckpointWriter {
         if let prior = m.codePrior {
             let group = try file.createGroup(CheckpointLayout.codePriorGroup)
             try group.createDataset("mean", values: prior.mean, shape: [prior.dimension])
-            try group.createDataset("covariance", values: prior.covariance, shape: [prior.dimension, prior.dimension])
+            // k x k floats (4 MB for a 1000-unit code): filtered like the variables, not contiguous.
+            let shape = [prior.dimension, prior.dimension]
+            try group.createDataset("covariance", values: prior.covariance, shape: shape,
+                                    options: options(shape: shape, elementSize: MemoryLayout<Float>.size))
         }
     }
 }

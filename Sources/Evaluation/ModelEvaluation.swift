@@ -25,11 +25,35 @@ public struct EvaluationReport: Codable, Equatable, Sendable {
     /// Units whose activation never exceeds `deadThreshold` on the test split.
     public var deadUnits: Int
     public var deadThreshold: Double
-    /// PCA with `codeUnits` components fitted on the training split, scored on the test split.
+    /// PCA with `codeUnits` components fitted on the training split's pixels, scored on the test split.
     public var pcaMSE: Double?
+    /// For a model that trains on normalized inputs (`standard`): PCA with `codeUnits` components
+    /// fitted in that space (the normalized training split), its test reconstructions mapped back to
+    /// pixels and scored like the model's. `nil` when the model sees pixels (then it equals `pcaMSE`).
+    public var pcaModelSpaceMSE: Double?
+    /// How local the first layer's input weights are, next to the same measure on the principal
+    /// directions of the space the model trains in; `nil` unless inputs are square images.
+    public var locality: LocalitySummary?
     /// Logistic-regression accuracy on codes and on raw pixels (train split -> test split).
     public var probeAccuracy: Double?
     public var rawProbeAccuracy: Double?
+}
+
+/// `FeatureLocality` medians of a model's first-layer weights and of PCA's components (as many as
+/// the model has code units, at most the input size), fitted in the space the model trains in.
+public struct LocalitySummary: Codable, Equatable, Sendable {
+    public var window: Int
+    public var windowEnergy: Double
+    public var effectivePixels: Double
+    public var pcaComponents: Int
+    public var pcaWindowEnergy: Double
+    public var pcaEffectivePixels: Double
+
+    public init(window: Int, windowEnergy: Double, effectivePixels: Double, pcaComponents: Int,
+                pcaWindowEnergy: Double, pcaEffectivePixels: Double) {
+        self.window = window; self.windowEnergy = windowEnergy; self.effectivePixels = effectivePixels
+        self.pcaComponents = pcaComponents; self.pcaWindowEnergy = pcaWindowEnergy; self.pcaEffectivePixels = pcaEffectivePixels
+    }
 }
 
 /// Measures a trained model the way the zoo's quality bar asks.
@@ -64,7 +88,10 @@ public enum ModelEvaluation {
         let activity = CodeActivity(codes, threshold: options.deadThreshold)
         let target = model.spec.regularization.sparsity.map { Double($0.target) }
 
-        var pcaMSE: Double?, probe: Double?, rawProbe: Double?
+        var pcaMSE: Double?, pcaModelSpaceMSE: Double?, probe: Double?, rawProbe: Double?
+        var locality: LocalitySummary?
+        let side = Int(Double(model.inputSize).squareRoot().rounded())
+        let square = side * side == model.inputSize && side >= 2
         if let train, train.inputs.rows > 0 {
             let rows = min(train.inputs.rows, options.maxTrainRows)
             let trainInputs = rows == train.inputs.rows ? train.inputs : train.inputs.rows(0..<rows)
@@ -72,6 +99,22 @@ public enum ModelEvaluation {
                 let k = min(model.codeSize, trainInputs.cols)
                 let pca = try PCA.fit(trainInputs, components: k)
                 pcaMSE = pca.reconstruct(test.inputs).meanSquaredError(to: test.inputs)
+                var modelSpacePCA = pca
+                if normalization != .none {
+                    var xt = trainInputs
+                    normalization.apply(to: &xt)
+                    modelSpacePCA = try PCA.fit(xt, components: k)
+                    var r = modelSpacePCA.reconstruct(x)
+                    normalization.invert(&r)
+                    pcaModelSpaceMSE = r.meanSquaredError(to: test.inputs)
+                }
+                if square {
+                    let mine = FeatureLocality(unitsByInputs: try model.weights(layer: 0).transposed, side: side)
+                    let theirs = FeatureLocality(unitsByInputs: modelSpacePCA.components, side: side)
+                    locality = LocalitySummary(window: mine.window, windowEnergy: mine.medianWindowEnergy,
+                                               effectivePixels: mine.medianEffectivePixels, pcaComponents: k,
+                                               pcaWindowEnergy: theirs.medianWindowEnergy, pcaEffectivePixels: theirs.medianEffectivePixels)
+                }
             }
             if options.includeProbe, let trainLabels = train.labels, let testLabels = test.labels {
                 let labels = Array(trainLabels.prefix(rows))
@@ -90,7 +133,8 @@ public enum ModelEvaluation {
             meanCodeActivation: activity.mean, sparsityTarget: target,
             sparsityRelativeError: target.map { abs(activity.mean - $0) / $0 },
             deadUnits: activity.deadUnits, deadThreshold: options.deadThreshold,
-            pcaMSE: pcaMSE, probeAccuracy: probe, rawProbeAccuracy: rawProbe)
+            pcaMSE: pcaMSE, pcaModelSpaceMSE: pcaModelSpaceMSE, locality: locality,
+            probeAccuracy: probe, rawProbeAccuracy: rawProbe)
     }
 }
 

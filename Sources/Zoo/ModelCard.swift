@@ -37,17 +37,34 @@ public enum ModelCard {
         s += "| normalization | \(recipe.normalization.rawValue) |\n"
         s += "| epochs | \(recipe.epochs) |\n| batch size | \(recipe.batchSize) |\n"
         s += "| optimizer | \(recipe.optimizer.kind.rawValue), learning rate \(recipe.optimizer.learningRate) |\n"
+        switch recipe.schedule {
+        case nil, .constant?: break
+        case .cosine(let final)?: s += "| learning-rate schedule | cosine decay to \(final) of the rate over the \(recipe.epochs) epochs |\n"
+        case let .step(every, factor)?: s += "| learning-rate schedule | times \(factor) every \(every) epochs |\n"
+        }
         s += "| seed | \(recipe.seed) |\n\n"
 
         if let m = e.metrics {
             s += "## Metrics (test split)\n\n"
             s += "| metric | value |\n| --- | --- |\n"
+            let k = min(m.codeUnits, spec.inputSize)
             s += "| test MSE per pixel | \(fmt(m.testMSE, 5)) |\n"
-            s += "| PCA, \(m.codeUnits) components (same data) | \(fmt(m.pcaMSE, 5)) |\n"
-            s += "| mean code activation | \(fmt(m.meanCodeActivation, 4))\(m.sparsityTarget.map { String(format: " (target %g)", $0) } ?? "") |\n"
+            s += "| PCA, \(k) components fitted on the training pixels | \(fmt(m.pcaMSE, 5)) |\n"
+            if let p = m.pcaModelSpaceMSE {
+                s += "| PCA, \(k) components fitted in the model's input space (\(recipe.normalization.rawValue)-scaled), scored in pixels | \(fmt(p, 5)) |\n"
+            }
+            if m.codeUnits < spec.inputSize {
+                let baseline = m.pcaModelSpaceMSE ?? m.pcaMSE
+                s += "| test MSE / PCA in the model's space | \(fmt(m.testMSE / baseline, 3)) |\n"
+            }
+            s += "| mean code activation | \(fmt(m.meanCodeActivation, 4))\(m.sparsityTarget.map { String(format: " (target %g, off by %.1f%%)", $0, abs(m.meanCodeActivation - $0) / $0 * 100) } ?? "") |\n"
             s += "| dead code units | \(m.deadUnits) of \(m.codeUnits) |\n"
             s += "| linear probe on codes | \(fmt(m.probeAccuracy * 100, 2)) % |\n"
             s += "| linear probe on raw pixels | \(fmt(m.rawProbeAccuracy * 100, 2)) % |\n"
+            if let l = m.locality {
+                s += "| first-layer weights: median share of energy in the best \(l.window)x\(l.window) window | \(fmt(l.windowEnergy, 3)) (PCA's \(l.pcaComponents) components: \(fmt(l.pcaWindowEnergy, 3))) |\n"
+                s += "| first-layer weights: median effective pixels, (sum abs w)^2 / sum w^2 | \(fmt(l.effectivePixels, 0)) (PCA: \(fmt(l.pcaEffectivePixels, 0))) |\n"
+            }
             s += "| training time | \(fmt(m.trainSeconds, 1)) s |\n\n"
         }
 

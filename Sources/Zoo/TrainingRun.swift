@@ -72,8 +72,10 @@ public final class TrainingRun {
         public var seconds: Double
     }
 
-    /// Trains to `recipe.epochs` epochs in total. `onEpoch` sees each finished epoch.
-    public func train(saver: Saver?, saveEverySteps: Int? = nil,
+    /// Trains to `recipe.epochs` epochs in total. `onEpoch` sees each finished epoch. With a saver it
+    /// saves every `saveEverySteps` updates (if given) and at the end of every `saveEveryEpochs`-th
+    /// epoch (default every epoch); the last epoch is always saved.
+    public func train(saver: Saver?, saveEverySteps: Int? = nil, saveEveryEpochs: Int = 1,
                       onEpoch: ((EpochMetrics) -> Void)? = nil) throws -> Result {
         let start = Date()
         var last: String?
@@ -88,10 +90,12 @@ public final class TrainingRun {
             switch event {
             case let .step(_, _, state):
                 if let every = saveEverySteps, every > 0, state.step % every == 0, state.position != 0 { try save() }
-            case let .epoch(metrics, _):
+            case let .epoch(metrics, state):
                 onEpoch?(metrics)
-                prior = try CodePrior.fit(model: self.model, data: self.train)
-                try save()
+                if saver != nil && (state.epoch % Swift.max(saveEveryEpochs, 1) == 0 || state.epoch >= self.recipe.epochs) {
+                    prior = try CodePrior.fit(model: self.model, data: self.train)
+                    try save()
+                }
             }
             return .proceed
         }

@@ -12,12 +12,21 @@ import Render
 /// goes to the registry's metrics instead, which are not hashed).
 public struct ZooBuilder {
     public var registry: Registry
+    /// Build plans that take precedence over the registry's recipes (`zoo/recipes.json`).
+    public var recipes: RecipeBook?
     /// Progress lines (epochs, steps) go here.
     public var log: (String) -> Void
 
-    public init(registry: Registry, log: @escaping (String) -> Void = { _ in }) {
+    public init(registry: Registry, recipes: RecipeBook? = nil, log: @escaping (String) -> Void = { _ in }) {
         self.registry = registry
+        self.recipes = recipes
         self.log = log
+    }
+
+    /// Every id a build can name: the recipe book's, then registry entries it does not list.
+    public var buildableIDs: [String] {
+        let planned = recipes?.ids ?? []
+        return planned + registry.ids.filter { !planned.contains($0) }
     }
 
     /// The file a variant's checkpoint is written to, inside the zoo.
@@ -26,7 +35,12 @@ public struct ZooBuilder {
     /// Trains and writes `id`, then saves the updated registry. Returns the new entry.
     @discardableResult
     public mutating func build(_ id: String, version: String) throws -> ZooEntry {
-        var entry = try registry.entry(id)
+        var entry: ZooEntry
+        if let plan = recipes?.recipe(id) {
+            entry = plan.entry(updating: registry.entries.first { $0.id == id })
+        } else {
+            entry = try registry.entry(id)
+        }
         let root = registry.root
         let train = try Self.load(entry.data.dataset, train: true, zoo: root)
         let test = try Self.load(entry.data.dataset, train: false, zoo: root)
@@ -54,14 +68,19 @@ public struct ZooBuilder {
         let report = try ModelEvaluation.run(model: run.model, normalization: run.normalization, train: train, test: test)
         let final = result.history.last?.terms ?? LossTerms()
         entry.metrics = ZooMetrics(
-            testMSE: report.testMSE, pcaMSE: report.pcaMSE ?? .nan, meanCodeActivation: report.meanCodeActivation,
+            testMSE: report.testMSE, pcaMSE: report.pcaMSE ?? .nan, pcaModelSpaceMSE: report.pcaModelSpaceMSE,
+            locality: report.locality, meanCodeActivation: report.meanCodeActivation,
             sparsityTarget: report.sparsityTarget, deadUnits: report.deadUnits, codeUnits: report.codeUnits,
             probeAccuracy: report.probeAccuracy ?? .nan, rawProbeAccuracy: report.rawProbeAccuracy ?? .nan,
             finalLoss: ["reconstruction": final.reconstruction, "sparsity": final.sparsity, "l2": final.l2, "l1": final.l1, "kl": final.kl],
             trainSeconds: (result.seconds * 10).rounded() / 10)
-        log(String(format: "  test MSE %.5f (PCA %.5f)  mean activation %.4f  dead %d  probe %.3f (raw %.3f)",
-                   report.testMSE, report.pcaMSE ?? .nan, report.meanCodeActivation, report.deadUnits,
-                   report.probeAccuracy ?? .nan, report.rawProbeAccuracy ?? .nan))
+        log(String(format: "  test MSE %.5f (PCA %.5f, in the model's space %.5f)  mean activation %.4f  dead %d  probe %.3f (raw %.3f)",
+                   report.testMSE, report.pcaMSE ?? .nan, report.pcaModelSpaceMSE ?? report.pcaMSE ?? .nan,
+                   report.meanCodeActivation, report.deadUnits, report.probeAccuracy ?? .nan, report.rawProbeAccuracy ?? .nan))
+        if let l = report.locality {
+            log(String(format: "  locality: %dx%d window energy %.3f (PCA %.3f), effective pixels %.0f (PCA %.0f)",
+                       l.window, l.window, l.windowEnergy, l.pcaWindowEnergy, l.effectivePixels, l.pcaEffectivePixels))
+        }
 
         // Draw.
         entry.pictures = try Self.drawPictures(run: run, prior: result.codePrior, history: result.history, test: test,
@@ -75,7 +94,7 @@ public struct ZooBuilder {
         return entry
     }
 
-    static func load(_ dataset: String, train: Bool, zoo: URL) throws -> LabeledSplit {
+    public static func load(_ dataset: String, train: Bool, zoo: URL) throws -> LabeledSplit {
         let files = try DatasetCatalog.files(dataset, train: train, zoo: zoo)
         let data = try Dataset.load(files.images, options: ReadOptions(labelsPath: files.labels))
         return LabeledSplit(inputs: data.images, labels: data.labels)

@@ -1,4 +1,5 @@
 import Autoencoders
+import Evaluation
 
 /// One pretrained variant in the zoo: what it is, how to rebuild it, where its checkpoint is, how
 /// good it is. Stored in `zoo/registry.json`; the schema is documented in `zoo/README.md`.
@@ -58,8 +59,14 @@ public struct DataSource: Codable, Equatable, Sendable {
 public struct ZooMetrics: Codable, Equatable, Sendable {
     /// Mean over pixels of (reconstruction - input)^2, inputs in [0, 1].
     public var testMSE: Double
-    /// PCA with as many components as the code, fitted on the training split.
+    /// PCA with as many components as the code, fitted on the training split's pixels.
     public var pcaMSE: Double
+    /// For variants trained on normalized inputs: PCA with as many components fitted on the
+    /// normalized training split (the space the model trains in), scored in pixels like the model.
+    public var pcaModelSpaceMSE: Double?
+    /// How local the first layer's weights are (median window energy and effective pixels), with
+    /// PCA's components in the model's space next to them.
+    public var locality: LocalitySummary?
     /// Mean activation of the code units over the test set.
     public var meanCodeActivation: Double
     /// The sparsity target rho, for sparse variants.
@@ -75,9 +82,11 @@ public struct ZooMetrics: Codable, Equatable, Sendable {
     public var finalLoss: [String: Double]
     public var trainSeconds: Double
 
-    public init(testMSE: Double, pcaMSE: Double, meanCodeActivation: Double, sparsityTarget: Double?, deadUnits: Int,
+    public init(testMSE: Double, pcaMSE: Double, pcaModelSpaceMSE: Double? = nil, locality: LocalitySummary? = nil,
+                meanCodeActivation: Double, sparsityTarget: Double?, deadUnits: Int,
                 codeUnits: Int, probeAccuracy: Double, rawProbeAccuracy: Double, finalLoss: [String: Double], trainSeconds: Double) {
-        self.testMSE = testMSE; self.pcaMSE = pcaMSE; self.meanCodeActivation = meanCodeActivation
+        self.testMSE = testMSE; self.pcaMSE = pcaMSE; self.pcaModelSpaceMSE = pcaModelSpaceMSE; self.locality = locality
+        self.meanCodeActivation = meanCodeActivation
         self.sparsityTarget = sparsityTarget; self.deadUnits = deadUnits; self.codeUnits = codeUnits
         self.probeAccuracy = probeAccuracy; self.rawProbeAccuracy = rawProbeAccuracy
         self.finalLoss = finalLoss; self.trainSeconds = trainSeconds

@@ -24,6 +24,29 @@ final class GradientCheckTests: XCTestCase {
         }
     }
 
+    /// UFLDL's reconstruction term: 0.5 * per-sample sum of squares, averaged over the batch. Value and
+    /// gradients are exactly `halfSumSquares`' divided by the batch size, and the term is mse's times
+    /// inputSize / 2; with a sparsity penalty the gradient still matches finite differences.
+    func testHalfSumSquaresPerSampleScale() throws {
+        let perSample = try Autoencoder(spec: TestSupport.spec([6, 4], .sigmoid, loss: .halfSumSquaresPerSample), seed: 5)
+        let summed = try Autoencoder(spec: TestSupport.spec([6, 4], .sigmoid, loss: .halfSumSquares), variables: perSample.variables)
+        let mse = try Autoencoder(spec: TestSupport.spec([6, 4], .sigmoid, loss: .mse), variables: perSample.variables)
+        let (a, ga) = TestSupport.lossAndGradients(perSample, x)
+        let (b, gb) = TestSupport.lossAndGradients(summed, x)
+        let (c, _) = TestSupport.lossAndGradients(mse, x)
+        XCTAssertEqual(a.reconstruction, b.reconstruction / 7, accuracy: 1e-9 * b.reconstruction)
+        XCTAssertEqual(a.reconstruction, c.reconstruction * 6 / 2, accuracy: 1e-6 * a.reconstruction)
+        for (p, q) in zip(ga, gb) {
+            for i in p.data.indices { XCTAssertEqual(p.data[i], q.data[i] / 7, accuracy: 1e-6 * Swift.max(1, Swift.abs(q.data[i]))) }
+        }
+        let reg = ModelSpec.Regularization(l2: 0.01, sparsity: .init(target: 0.1, weight: 3))
+        let sparse = try Autoencoder(spec: TestSupport.spec([6, 5], .sigmoid, loss: .halfSumSquaresPerSample, regularization: reg), seed: 21)
+        XCTAssertLessThan(TestSupport.maxGradientError(sparse, x, h: 1e-3), tolerance)
+        // Evaluating all rows at once reports the per-sample mean, the same as the batch's value.
+        let trainer = try Trainer(model: perSample, optimizer: OptimizerConfig.sgd(learningRate: 1).makeOptimizer(), batchSize: 7, seed: 0)
+        XCTAssertEqual(try trainer.evaluate(x).terms.reconstruction, a.reconstruction, accuracy: 1e-6 * a.reconstruction)
+    }
+
     func testL2AndL1Regularizers() throws {
         let reg = ModelSpec.Regularization(l2: 0.3, l1: 0.05)
         let model = try Autoencoder(spec: TestSupport.spec([6, 4], .softplus, regularization: reg), seed: 7)

@@ -131,6 +131,7 @@ final class ShardedTrainingTests: XCTestCase {
                     switch loss {
                     case .mse: expected += (p - t) * (p - t) / Double(a.count)
                     case .halfSumSquares: expected += 0.5 * (p - t) * (p - t)
+                    case .halfSumSquaresPerSample: expected += 0.5 * (p - t) * (p - t) / Double(a.rows)
                     case .sigmoidCrossEntropy: expected -= (t * log(p) + (1 - t) * log(1 - p)) / Double(a.count)
                     }
                 }

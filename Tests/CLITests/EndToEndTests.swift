@@ -91,6 +91,30 @@ final class EndToEndTests: XCTestCase {
         XCTAssertEqual((try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any])["steps"] as? Int, 220)
     }
 
+    /// --save-every-epochs 2 over 5 epochs saves after epochs 2, 4 and the last (5), nothing else;
+    /// a recipe's schedule is kept in the checkpoint so the run resumes on the same curve.
+    func testSaveEveryEpochsAndAScheduledRecipe() throws {
+        let (images, _) = try CLI.mnistTest()
+        let dir = try makeTemporaryDirectory("cli-epochs", removedAfter: self)
+        let job = dir.appendingPathComponent("job.json").path
+        try #"""
+        {"spec": {"inputSize": 784, "encoder": [{"units": 8, "activation": "sigmoid"}], "loss": "halfSumSquaresPerSample"},
+         "recipe": {"epochs": 5, "batchSize": 250, "optimizer": {"kind": "adam", "learningRate": 0.003}, "seed": 2,
+                    "schedule": {"kind": "cosine", "final": 0.1}}}
+        """#.write(toFile: job, atomically: true, encoding: .utf8)
+        let runs = dir.appendingPathComponent("run").path
+        var r = try CLI.run(["train", "--recipe", job, "-i", images, "--checkpoint-dir", runs, "--save-every-epochs", "2", "--max-to-keep", "0"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let saved = try FileManager.default.contentsOfDirectory(atPath: runs).filter { $0.hasSuffix(".h5") }.sorted()
+        XCTAssertEqual(saved, ["model.ckpt-16.h5", "model.ckpt-20.h5", "model.ckpt-8.h5"], "1,000 rows / 250 = 4 steps an epoch")
+        r = try CLI.run(["inspect", runs + "/model.ckpt-20.h5", "--json"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("cosine"), "the recipe in the checkpoint keeps its schedule")
+        r = try CLI.run(["train", "-i", images, "--layers", "8", "--checkpoint-dir", runs, "--save-every-epochs", "0"])
+        XCTAssertNotEqual(r.status, 0)
+        XCTAssertTrue(r.stderr.contains("--save-every-epochs"), r.stderr)
+    }
+
     func testShardsCoverTheDatasetExactlyOnce() throws {
         let (images, dir, runs) = try CLI.trainTinyModel(for: self)
         var paths: [String] = []

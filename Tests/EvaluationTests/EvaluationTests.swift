@@ -60,4 +60,67 @@ final class EvaluationTests: XCTestCase {
         XCTAssertEqual(report.testMSE, try model.reconstruct(x).meanSquaredError(to: x), accuracy: 1e-9)
         XCTAssertNil(report.probeAccuracy)   // no labels, no probe
     }
+
+    func testLocalityOfKnownPatterns() {
+        let side = 28, n = side * side
+        var units = Matrix(rows: 4, cols: n)
+        units[0, 10 * side + 12] = -3                                    // one pixel
+        for i in 0..<n { units[1, i] = i % 2 == 0 ? 1 : -1 }             // equal magnitudes everywhere
+        for y in 3..<10 { for x in 20..<27 { units[2, y * side + x] = 0.5 } }   // one 7x7 square
+        for y in 0..<14 { units[3, y * side + 5] = 1 }                   // a vertical stroke, 14 pixels long
+        let m = FeatureLocality(unitsByInputs: units, side: side)
+        XCTAssertEqual(m.window, 7)
+        XCTAssertEqual(m.windowEnergy[0], 1, accuracy: 1e-12)
+        XCTAssertEqual(m.effectivePixels[0], 1, accuracy: 1e-9)
+        XCTAssertEqual(m.windowEnergy[1], 49.0 / 784, accuracy: 1e-12)
+        XCTAssertEqual(m.effectivePixels[1], 784, accuracy: 1e-6)
+        XCTAssertEqual(m.windowEnergy[2], 1, accuracy: 1e-12)
+        XCTAssertEqual(m.effectivePixels[2], 49, accuracy: 1e-6)
+        XCTAssertEqual(m.windowEnergy[3], 0.5, accuracy: 1e-12)
+        XCTAssertEqual(m.effectivePixels[3], 14, accuracy: 1e-6)
+        XCTAssertEqual(m.medianWindowEnergy, 0.75, accuracy: 1e-12)
+        XCTAssertEqual(m.medianEffectivePixels, 31.5, accuracy: 1e-6)
+        // Gaussian noise: the window holds about window^2 / side^2, effective pixels about 2 side^2 / pi.
+        var rng = RandomSource(seed: 8)
+        var noise = Matrix(rows: 50, cols: n)
+        rng.fillNormal(&noise.data)
+        let random = FeatureLocality(unitsByInputs: noise, side: side)
+        XCTAssertEqual(random.medianEffectivePixels, 2 * 784 / Double.pi, accuracy: 25)
+        XCTAssertLessThan(random.medianWindowEnergy, 0.12)
+        XCTAssertEqual(FeatureLocality.windowSide(forImageSide: 8), 2)
+    }
+
+    /// A standard-scaled model is compared with PCA fitted in its own (standardized) space as well as
+    /// in pixel space; its weights' locality is reported next to those PCA components'.
+    func testModelSpacePCAAndLocalityInTheReport() throws {
+        var rng = RandomSource(seed: 4)
+        var x = Matrix(rows: 300, cols: 16)
+        for i in 0..<300 {
+            let a = Float(rng.nextUniform()), b = Float(rng.nextUniform())
+            for j in 0..<16 { x[i, j] = (j < 8 ? a : b) * Float(j % 4 + 1) / 4 + 0.01 * Float(rng.nextNormal()) }
+        }
+        let spec = ModelSpec(inputSize: 16, encoder: [.init(units: 3, activation: .sigmoid)], outputActivation: .identity)
+        let model = try Autoencoder(spec: spec, seed: 2)
+        let split = LabeledSplit(inputs: x, labels: nil)
+        let plain = try ModelEvaluation.run(model: model, normalization: .none, train: split, test: split)
+        XCTAssertNil(plain.pcaModelSpaceMSE)
+        let norm = Normalization.fitStandard(x)
+        let scaled = try ModelEvaluation.run(model: model, normalization: norm, train: split, test: split)
+        // PCA fitted on standardized pixels, mapped back: computed independently here.
+        var z = x
+        norm.apply(to: &z)
+        var r = try PCA.fit(z, components: 3).reconstruct(z)
+        norm.invert(&r)
+        XCTAssertEqual(scaled.pcaModelSpaceMSE!, r.meanSquaredError(to: x), accuracy: 1e-9)
+        XCTAssertEqual(scaled.pcaMSE!, plain.pcaMSE!, accuracy: 1e-12)
+        XCTAssertGreaterThanOrEqual(scaled.pcaModelSpaceMSE!, scaled.pcaMSE! * (1 - 1e-6), "pixel-space PCA is optimal in pixels")
+        let l = try XCTUnwrap(scaled.locality)
+        XCTAssertEqual(l.window, 2)
+        XCTAssertEqual(l.pcaComponents, 3)
+        let expected = FeatureLocality(unitsByInputs: try model.weights(layer: 0).transposed, side: 4)
+        XCTAssertEqual(l.windowEnergy, expected.medianWindowEnergy)
+        XCTAssertEqual(l.effectivePixels, expected.medianEffectivePixels)
+        XCTAssertEqual(l.pcaWindowEnergy, FeatureLocality(unitsByInputs: try PCA.fit(z, components: 3).components, side: 4).medianWindowEnergy,
+                       accuracy: 1e-9)
+    }
 }

@@ -25,7 +25,8 @@ struct Train: ParsableCommand {
         The model and recipe come from a JSON file ({"spec": ModelSpec, "recipe": TrainingRecipe}, see \
         docs/MODELS.md and the zoo registry for examples) or from flags; flags override the file. \
         Checkpoints go to --checkpoint-dir as model.ckpt-<step>.h5 with a TensorFlow 'checkpoint' \
-        state file, every --save-every steps and at the end of every epoch, keeping --max-to-keep. \
+        state file, every --save-every steps and at the end of every --save-every-epochs-th epoch (and the \
+        last), keeping --max-to-keep. \
         --resume continues the latest checkpoint in the directory exactly (same weights, Adam \
         slots, data order and noise as an uninterrupted run).
 
@@ -50,6 +51,9 @@ struct Train: ParsableCommand {
     @Option(help: ArgumentHelp("Also save every n optimizer steps (0: only at epoch ends).", valueName: "n"))
     var saveEvery = 0
 
+    @Option(help: ArgumentHelp("Save at the end of every n-th epoch (the last epoch is always saved).", valueName: "n"))
+    var saveEveryEpochs = 1
+
     @Option(help: ArgumentHelp("Checkpoints kept (older ones are deleted; 0 keeps all).", valueName: "n"))
     var maxToKeep = 5
 
@@ -60,7 +64,7 @@ struct Train: ParsableCommand {
     var activation: Activation?
     @Option(help: ArgumentHelp("Output activation.", valueName: "name"))
     var outputActivation: Activation?
-    @Option(help: ArgumentHelp("Loss: mse, halfSumSquares, sigmoidCrossEntropy.", valueName: "name"))
+    @Option(help: ArgumentHelp("Loss: mse, halfSumSquares, halfSumSquaresPerSample, sigmoidCrossEntropy.", valueName: "name"))
     var loss: ReconstructionLoss?
     @Flag(help: "Tie decoder kernels to the transposed encoder kernels.")
     var tied = false
@@ -91,6 +95,7 @@ struct Train: ParsableCommand {
         if let batchSize, batchSize < 1 { throw CLIError("--batch-size", "must be >= 1, got \(batchSize)") }
         if let learningRate, !(learningRate > 0 && learningRate.isFinite) { throw CLIError("--learning-rate", "must be a positive number, got \(learningRate)") }
         guard saveEvery >= 0 else { throw CLIError("--save-every", "must be >= 0, got \(saveEvery)") }
+        guard saveEveryEpochs >= 1 else { throw CLIError("--save-every-epochs", "must be >= 1, got \(saveEveryEpochs)") }
         if resume && (recipe != nil || layers != nil) {
             throw CLIError("--resume", "takes the model and recipe from the checkpoint; drop --recipe/--layers")
         }
@@ -112,7 +117,7 @@ struct Train: ParsableCommand {
         }
         run.notes["train_data"] = input.input
         let interactive = isatty(STDERR_FILENO) == 1
-        let result = try run.train(saver: saver, saveEverySteps: saveEvery > 0 ? saveEvery : nil) { m in
+        let result = try run.train(saver: saver, saveEverySteps: saveEvery > 0 ? saveEvery : nil, saveEveryEpochs: saveEveryEpochs) { m in
             if !json || interactive {
                 Output.note(String(format: "epoch %3d  loss %.6g  (recon %.6g  sparsity %.3g  l2 %.3g  kl %.3g)  train MSE %.6f",
                                    m.epoch, m.total, m.terms.reconstruction, m.terms.sparsity, m.terms.l2, m.terms.kl, m.meanSquaredError))

@@ -89,7 +89,15 @@ struct ZooCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "build",
             abstract: "Retrain variants from their recipes: checkpoint, metrics, pictures, card, registry entry.",
-            discussion: "Examples:\n  aezoo zoo build fashion/sparse-kl-200\n  aezoo zoo build --all")
+            discussion: """
+            The recipe comes from zoo/recipes.json when it lists the id (the build plan), else from the \
+            registry entry. The build writes the checkpoint, measures it, draws its pictures, writes its \
+            card and updates (or adds) the registry entry.
+
+            Examples:
+              aezoo zoo build fashion/sparse-kl-200
+              aezoo zoo build --all
+            """)
         @OptionGroup var zoo: ZooOption
         @Argument(help: "The zoo ids to build.") var ids: [String] = []
         @Flag(help: "Build every entry.") var all = false
@@ -100,7 +108,8 @@ struct ZooCommand: ParsableCommand {
         }
 
         func run() throws {
-            var builder = ZooBuilder(registry: try zoo.registry(), log: Output.note)
+            let registry = try zoo.registry()
+            var builder = ZooBuilder(registry: registry, recipes: try RecipeBook.load(zoo: registry.root), log: Output.note)
             if cardsOnly {
                 for id in all ? builder.registry.ids : ids {
                     try ModelCard.write(for: try builder.registry.entry(id), in: builder.registry)
@@ -108,7 +117,7 @@ struct ZooCommand: ParsableCommand {
                 }
                 return
             }
-            for id in all ? builder.registry.ids : ids {
+            for id in all ? builder.buildableIDs : ids {
                 let e = try builder.build(id, version: AEZoo.version)
                 Output.note("built \(e.id): \(e.checkpoint.path) sha256 \(e.checkpoint.sha256)")
             }
