@@ -9,6 +9,8 @@ public enum CheckpointLayout {
     public static let variablesGroup = "variables"
     public static let normalizationGroup = "normalization"
     public static let codePriorGroup = "code_prior"
+    /// The code prior's Cholesky factor, inside `codePriorGroup` (older files hold `covariance`).
+    public static let codePriorFactor = "cholesky"
 
     /// Dataset attribute holding a variable's TensorFlow name, exactly.
     public static let tfNameAttribute = "tf_name"

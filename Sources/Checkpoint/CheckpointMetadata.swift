@@ -32,16 +32,34 @@ public struct CheckpointMetadata: Equatable, Sendable {
 
     public init() {}
 
-    /// A Gaussian over codes: `generate` samples `mean + L z` with `L L^T = covariance`.
+    /// A Gaussian over codes: `generate` samples `mean + L z`; the covariance is `L L^T`.
+    ///
+    /// The file keeps the factor, not the covariance: it is what sampling needs (no factorisation
+    /// when a model is loaded) and its zero upper triangle deflates away, which halves the prior
+    /// of a 1000-unit code (4 MB of float32 covariance).
     public struct CodePrior: Equatable, Sendable {
         public var mean: [Float]
-        /// Row-major `dimension x dimension`.
-        public var covariance: [Float]
+        /// Row-major lower-triangular `dimension x dimension` Cholesky factor `L`.
+        public var choleskyFactor: [Float]
         public var dimension: Int { mean.count }
 
-        public init(mean: [Float], covariance: [Float]) {
+        public init(mean: [Float], choleskyFactor: [Float]) {
             self.mean = mean
-            self.covariance = covariance
+            self.choleskyFactor = choleskyFactor
+        }
+
+        /// The covariance `L L^T`, row-major, summed in Double.
+        public var covariance: [Float] {
+            let k = dimension
+            var c = [Float](repeating: 0, count: k * k)
+            for i in 0..<k {
+                for j in 0...i {
+                    var s = 0.0
+                    for t in 0...j { s += Double(choleskyFactor[i * k + t]) * Double(choleskyFactor[j * k + t]) }
+                    c[i * k + j] = Float(s); c[j * k + i] = Float(s)
+                }
+            }
+            return c
         }
     }
 

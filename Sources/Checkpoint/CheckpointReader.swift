@@ -375,13 +375,33 @@ public final class CheckpointReader {
 
     private static func readCodePrior(_ file: H5File, path: String) throws -> CheckpointMetadata.CodePrior? {
         guard try file.kind(of: CheckpointLayout.codePriorGroup) == .group else { return nil }
-        let mean = try readVector(file, "\(CheckpointLayout.codePriorGroup)/mean", path: path)
-        let covariance = try readVector(file, "\(CheckpointLayout.codePriorGroup)/covariance", path: path)
-        guard covariance.count == mean.count * mean.count else {
-            throw CheckpointError.invalidMetadata(file: path, field: CheckpointLayout.codePriorGroup,
-                                                  reason: "covariance has \(covariance.count) values for a \(mean.count)-dimensional mean")
+        let group = CheckpointLayout.codePriorGroup
+        let mean = try readVector(file, "\(group)/mean", path: path)
+        let k = mean.count
+        let factorPath = "\(group)/\(CheckpointLayout.codePriorFactor)"
+        if try file.kind(of: factorPath) == .dataset {
+            let l = try readVector(file, factorPath, path: path)
+            guard l.count == k * k else {
+                throw CheckpointError.invalidMetadata(file: path, field: factorPath, reason: "\(l.count) values for a \(k)-dimensional mean (need \(k * k))")
+            }
+            for i in 0..<k where !(l[i * k + i] > 0) || l[(i * k + i + 1)..<(i * k + k)].contains(where: { $0 != 0 }) {
+                throw CheckpointError.invalidMetadata(file: path, field: factorPath,
+                                                      reason: "not a Cholesky factor: row \(i) needs a positive diagonal and zeros above it")
+            }
+            return .init(mean: mean, choleskyFactor: l)
         }
-        return .init(mean: mean, covariance: covariance)
+        // Files written before the factor was stored keep the covariance itself.
+        let covariance = try readVector(file, "\(group)/covariance", path: path)
+        guard covariance.count == k * k else {
+            throw CheckpointError.invalidMetadata(file: path, field: group,
+                                                  reason: "covariance has \(covariance.count) values for a \(k)-dimensional mean")
+        }
+        do {
+            let l = try SymmetricDecompositions.cholesky(covariance.map(Double.init), n: k)
+            return .init(mean: mean, choleskyFactor: l.map { Float($0) })
+        } catch {
+            throw CheckpointError.invalidMetadata(file: path, field: "\(group)/covariance", reason: "not positive definite")
+        }
     }
 
     private static func readVector(_ file: H5File, _ name: String, path: String) throws -> [Float] {

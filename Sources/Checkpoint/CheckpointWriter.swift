@@ -105,9 +105,9 @@ public enum CheckpointWriter {
         if let prior = m.codePrior {
             let group = try file.createGroup(CheckpointLayout.codePriorGroup)
             try group.createDataset("mean", values: prior.mean, shape: [prior.dimension])
-            // k x k floats (4 MB for a 1000-unit code): filtered like the variables, not contiguous.
+            // k x k floats, filtered like the variables: the zero upper triangle deflates away.
             let shape = [prior.dimension, prior.dimension]
-            try group.createDataset("covariance", values: prior.covariance, shape: shape,
+            try group.createDataset(CheckpointLayout.codePriorFactor, values: prior.choleskyFactor, shape: shape,
                                     options: options(shape: shape, elementSize: MemoryLayout<Float>.size))
         }
     }

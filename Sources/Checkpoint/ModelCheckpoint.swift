@@ -96,12 +96,10 @@ public struct ModelCheckpoint: Sendable {
         let reader = try CheckpointReader(path: path, codePrior: false)
         defer { try? reader.close() }
         guard let stored = try reader.readCodePrior() else { return .standardNormal(dimension: spec.codeSize) }
-        guard stored.dimension == spec.codeSize, stored.covariance.count == stored.dimension * stored.dimension else {
+        guard stored.dimension == spec.codeSize else {
             throw CheckpointError.invalidMetadata(file: path, field: "code_prior", reason: "dimension \(stored.dimension), but the code has \(spec.codeSize) units")
         }
-        do { return try .gaussian(mean: stored.mean, covariance: stored.covariance) } catch {
-            throw CheckpointError.invalidMetadata(file: path, field: "code_prior", reason: "covariance is not positive definite: \(error)")
-        }
+        return .gaussian(mean: stored.mean, choleskyFactor: stored.choleskyFactor)
     }
 
     /// The model with its weights restored (optimizer slots are ignored). Needs `Part.model`.
@@ -147,7 +145,7 @@ public struct ModelCheckpoint: Sendable {
         }
         metadata.normalization = normalization
         if let prior = codePrior, prior.kind == .gaussian {
-            metadata.codePrior = .init(mean: prior.mean, covariance: prior.covariance.data)
+            metadata.codePrior = .init(mean: prior.mean, choleskyFactor: prior.choleskyFactor)
         }
         metadata.notes = notes
         return CheckpointContents(variables: variables, metadata: metadata)

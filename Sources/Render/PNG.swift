@@ -33,22 +33,55 @@ public enum PNG {
         }
     }
 
-    /// Each row prefixed with its filter type. Rows use "Up" (type 2: difference from the row
-    /// above), which shrinks tile grids with repeated gaps; the first row uses "None".
+    /// Each row prefixed with its filter type, chosen per row as libpng does by default: the one
+    /// of None, Sub, Up, Average and Paeth whose output bytes, read as signed, have the smallest
+    /// absolute sum (a cheap stand-in for "deflates best"). Weight grids come out about a quarter
+    /// smaller than with "Up" on every row.
     static func filteredScanlines(_ b: Bitmap) -> [UInt8] {
-        let stride = b.width * b.channels.rawValue
+        let bpp = b.channels.rawValue, stride = b.width * bpp
         var out = [UInt8](repeating: 0, count: b.height * (stride + 1))
+        var candidate = [UInt8](repeating: 0, count: stride)
+        let zeros = [UInt8](repeating: 0, count: stride)
         b.pixels.withUnsafeBufferPointer { src in
-            for y in 0..<b.height {
-                let o = y * (stride + 1)
-                out[o] = y == 0 ? 0 : 2
-                for i in 0..<stride {
-                    let above: UInt8 = y == 0 ? 0 : src[(y - 1) * stride + i]
-                    out[o + 1 + i] = src[y * stride + i] &- above
+            zeros.withUnsafeBufferPointer { zero in
+                for y in 0..<b.height {
+                    let row = src.baseAddress! + y * stride
+                    let up = y == 0 ? zero.baseAddress! : src.baseAddress! + (y - 1) * stride
+                    var bestCost = Int.max
+                    let o = y * (stride + 1)
+                    for type: UInt8 in 0...4 {
+                        var cost = 0
+                        for i in 0..<stride {
+                            let left = i >= bpp ? row[i - bpp] : 0, upLeft = i >= bpp ? up[i - bpp] : 0
+                            let v = row[i] &- Self.predictor(type, left: left, up: up[i], upLeft: upLeft)
+                            candidate[i] = v
+                            cost += v < 128 ? Int(v) : 256 - Int(v)
+                        }
+                        if cost < bestCost {
+                            bestCost = cost
+                            out[o] = type
+                            for i in 0..<stride { out[o + 1 + i] = candidate[i] }
+                        }
+                    }
                 }
             }
         }
         return out
+    }
+
+    /// PNG's five predictors (RFC 2083, 6.2-6.6): None, Sub, Up, Average, Paeth.
+    @inline(__always)
+    static func predictor(_ type: UInt8, left a: UInt8, up b: UInt8, upLeft c: UInt8) -> UInt8 {
+        switch type {
+        case 1: return a
+        case 2: return b
+        case 3: return UInt8((Int(a) + Int(b)) / 2)
+        case 4:
+            let p = Int(a) + Int(b) - Int(c)
+            let pa = abs(p - Int(a)), pb = abs(p - Int(b)), pc = abs(p - Int(c))
+            return pa <= pb && pa <= pc ? a : (pb <= pc ? b : c)
+        default: return 0
+        }
     }
 
     static func chunk(_ type: String, _ data: [UInt8]) -> [UInt8] {

@@ -148,6 +148,26 @@ final class BadCheckpointTests: XCTestCase {
         let q = try tampered("index.h5") { try $0.removeAttribute("variable_names") }
         assertRejects(q) { if case .invalidMetadata(q, "variable_names", _) = $0 { return true }; return false }
     }
+
+    /// The prior is stored as its Cholesky factor: one with a non-zero above the diagonal (or a
+    /// non-positive diagonal) is refused; a file from before the factor, holding the covariance,
+    /// still loads to the same factor.
+    func testCodePriorFactorIsCheckedAndOldCovarianceFilesStillLoad() throws {
+        let upper = try tampered("upper.h5") { try $0.openDataset("code_prior/cholesky").write([Float]([1, 0.25, 0.5, 1.5])) }
+        assertRejects(upper) { if case .invalidMetadata(upper, "code_prior/cholesky", _) = $0 { return true }; return false }
+        let old = try tampered("covariance.h5") { f in
+            try f.remove("code_prior/cholesky")
+            _ = try f.openGroup("code_prior").createDataset("covariance", values: [Float]([1, 0.5, 0.5, 2.5]), shape: [2, 2])
+        }
+        let prior = try XCTUnwrap(try CheckpointReader(path: old).contents().metadata.codePrior)
+        XCTAssertEqual(prior.choleskyFactor, [1, 0, 0.5, 1.5])
+        XCTAssertEqual(prior.covariance, [1, 0.5, 0.5, 2.5])
+        let singular = try tampered("singular.h5") { f in
+            try f.remove("code_prior/cholesky")
+            _ = try f.openGroup("code_prior").createDataset("covariance", values: [Float]([1, 1, 1, 1]), shape: [2, 2])
+        }
+        assertRejects(singular) { if case .invalidMetadata(singular, "code_prior/covariance", _) = $0 { return true }; return false }
+    }
 }
 
 extension BadCheckpointTests {

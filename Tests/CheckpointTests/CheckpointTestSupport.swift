@@ -29,7 +29,7 @@ func sampleMetadata() -> CheckpointMetadata {
     m.metricsHistoryJSON = #"[{"epoch":1,"loss":0.5}]"#
     m.trainingStateJSON = #"{"rng":[1,2,3,4],"position":17}"#
     m.normalization = .standard(mean: [0.5, 0.25], std: [1, 2])
-    m.codePrior = .init(mean: [0, 1], covariance: [1, 0.5, 0.5, 2])
+    m.codePrior = .init(mean: [0, 1], choleskyFactor: [1, 0, 0.5, 1.5])   // covariance [[1, 0.5], [0.5, 2.5]]
     m.notes = ["data": "fashion-mnist"]
     return m
 }

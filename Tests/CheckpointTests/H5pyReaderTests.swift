@@ -60,7 +60,8 @@ final class H5pyReaderTests: XCTestCase {
         XCTAssertEqual(normalization["std"] as? [Double], [1, 2])
         let prior = try XCTUnwrap(report["code_prior"] as? [String: Any])
         XCTAssertEqual(prior["mean"] as? [Double], [0, 1])
-        XCTAssertEqual(prior["covariance"] as? [[Double]], [[1, 0.5], [0.5, 2]])
+        XCTAssertEqual(prior["cholesky"] as? [[Double]], [[1, 0], [0.5, 1.5]])
+        XCTAssertEqual(prior["covariance"] as? [[Double]], [[1, 0.5], [0.5, 2.5]])
     }
 }
 

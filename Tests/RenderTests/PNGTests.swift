@@ -1,6 +1,6 @@
 import Foundation
 import Linalg
-import Render
+@testable import Render
 import TestSupport
 import XCTest
 
@@ -45,6 +45,37 @@ final class PNGTests: XCTestCase {
         let lines = out.split(separator: "\n")
         XCTAssertEqual(lines.first, "L 60 40")
         XCTAssertEqual(String(lines[1]), bitmap.scaled(by: 2).pixels.map { String(format: "%02x", $0) }.joined())
+    }
+
+    /// Rows of different character (horizontal ramps, repeats of the row above, diagonal ramps,
+    /// noise) get different scanline filters, and both decoders undo each one exactly.
+    func testEveryFilterTheWriterChoosesDecodes() throws {
+        let dir = try temporaryDirectory(self)
+        let noise = try randomBitmap(width: 48, height: 1, channels: .gray, seed: 4).pixels
+        var pixels: [UInt8] = []
+        for y in 0..<40 {
+            for x in 0..<48 {
+                switch y % 4 {
+                case 0: pixels.append(UInt8((x * 5) % 256))            // ramp along the row: Sub
+                case 1: pixels.append(pixels[pixels.count - 48])       // the row above: Up
+                case 2: pixels.append(UInt8((x * 3 + y * 7) % 256))    // ramp in both directions
+                default: pixels.append(noise[x] &+ UInt8(y))           // noise
+                }
+            }
+        }
+        let bitmap = try Bitmap(width: 48, height: 40, channels: .gray, pixels: pixels)
+        let scanlines = PNG.filteredScanlines(bitmap)
+        let filters = Set((0..<40).map { scanlines[$0 * 49] })
+        XCTAssertGreaterThanOrEqual(filters.count, 3, "filters used: \(filters.sorted())")
+        try PNG.write(bitmap, to: dir + "/f.png")
+        XCTAssertEqual(try decodePNG(dir + "/f.png").3, pixels)
+        let out = try Python.run("""
+            import sys
+            from PIL import Image
+            im = Image.open(sys.argv[1]); im.load()
+            print(im.tobytes().hex())
+            """, modules: ["PIL"], arguments: [dir + "/f.png"])
+        XCTAssertEqual(out.trimmingCharacters(in: .whitespacesAndNewlines), pixels.map { String(format: "%02x", $0) }.joined())
     }
 
     func testScalingRepeatsPixels() throws {

@@ -92,7 +92,14 @@ def main():
             normalization["std"] = f["normalization/std"][()].tolist()
         prior = None
         if "code_prior" in f:
-            prior = {"mean": f["code_prior/mean"][()].tolist(), "covariance": f["code_prior/covariance"][()].tolist()}
+            prior = {"mean": f["code_prior/mean"][()].tolist()}
+            if "code_prior/cholesky" in f:
+                # FORMAT.md: the file keeps the lower-triangular factor L; the covariance is L L^T.
+                factor = f["code_prior/cholesky"][()].astype(np.float64)
+                prior["cholesky"] = factor.tolist()
+                prior["covariance"] = (factor @ factor.T).tolist()
+            else:
+                prior["covariance"] = f["code_prior/covariance"][()].tolist()
 
         recorded = root.get("variables_sha256")
         print(json.dumps({
