@@ -95,10 +95,6 @@ public struct RecipeBook: Sendable {
     /// Writes the book (sorted keys, so diffs stay small).
     public func save() throws {
         try validate()
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        var data = try encoder.encode(File(schemaVersion: Registry.schemaVersion, entries: recipes))
-        data.append(0x0A)
-        try data.write(to: URL(fileURLWithPath: path), options: .atomic)
+        try Registry.writeJSON(File(schemaVersion: Registry.schemaVersion, entries: recipes), to: path)
     }
 }

@@ -143,11 +143,17 @@ public struct Registry: Sendable {
     /// Writes registry.json atomically (temp file + rename), keys sorted so diffs stay small.
     public func save() throws {
         try validate()
+        try Self.writeJSON(File(schemaVersion: Self.schemaVersion, entries: entries), to: registryPath)
+    }
+
+    /// The zoo's JSON files as people read and diff them: pretty, keys sorted, a final newline,
+    /// written atomically (temp file + rename).
+    static func writeJSON<T: Encodable>(_ value: T, to path: String) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        var data = try encoder.encode(File(schemaVersion: Self.schemaVersion, entries: entries))
+        var data = try encoder.encode(value)
         data.append(0x0A)
-        try data.write(to: URL(fileURLWithPath: registryPath), options: .atomic)
+        try data.write(to: URL(fileURLWithPath: path), options: .atomic)
     }
 
     /// Turns a decoding failure into "entry X: field a.b: reason".
