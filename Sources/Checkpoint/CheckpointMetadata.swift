@@ -48,18 +48,10 @@ public struct CheckpointMetadata: Equatable, Sendable {
             self.choleskyFactor = choleskyFactor
         }
 
-        /// The covariance `L L^T`, row-major, summed in Double.
+        /// The covariance `L L^T`, row-major.
         public var covariance: [Float] {
-            let k = dimension
-            var c = [Float](repeating: 0, count: k * k)
-            for i in 0..<k {
-                for j in 0...i {
-                    var s = 0.0
-                    for t in 0...j { s += Double(choleskyFactor[i * k + t]) * Double(choleskyFactor[j * k + t]) }
-                    c[i * k + j] = Float(s); c[j * k + i] = Float(s)
-                }
-            }
-            return c
+            let l = Matrix(rows: dimension, cols: dimension, data: choleskyFactor)
+            return l.matmul(l, .none, .transposed).data
         }
     }
 
