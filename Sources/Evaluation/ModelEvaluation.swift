@@ -48,11 +48,16 @@ public struct LocalitySummary: Codable, Equatable, Sendable {
     public var pcaComponents: Int
     public var pcaWindowEnergy: Double
     public var pcaEffectivePixels: Double
+    /// Optional so that entries measured before this statistic existed still load.
+    public var neighbourCorrelation: Double?
+    public var pcaNeighbourCorrelation: Double?
 
     public init(window: Int, windowEnergy: Double, effectivePixels: Double, pcaComponents: Int,
-                pcaWindowEnergy: Double, pcaEffectivePixels: Double) {
+                pcaWindowEnergy: Double, pcaEffectivePixels: Double,
+                neighbourCorrelation: Double? = nil, pcaNeighbourCorrelation: Double? = nil) {
         self.window = window; self.windowEnergy = windowEnergy; self.effectivePixels = effectivePixels
         self.pcaComponents = pcaComponents; self.pcaWindowEnergy = pcaWindowEnergy; self.pcaEffectivePixels = pcaEffectivePixels
+        self.neighbourCorrelation = neighbourCorrelation; self.pcaNeighbourCorrelation = pcaNeighbourCorrelation
     }
 }
 
@@ -113,7 +118,9 @@ public enum ModelEvaluation {
                     let theirs = FeatureLocality(unitsByInputs: modelSpacePCA.components, side: side)
                     locality = LocalitySummary(window: mine.window, windowEnergy: mine.medianWindowEnergy,
                                                effectivePixels: mine.medianEffectivePixels, pcaComponents: k,
-                                               pcaWindowEnergy: theirs.medianWindowEnergy, pcaEffectivePixels: theirs.medianEffectivePixels)
+                                               pcaWindowEnergy: theirs.medianWindowEnergy, pcaEffectivePixels: theirs.medianEffectivePixels,
+                                               neighbourCorrelation: mine.medianNeighbourCorrelation,
+                                               pcaNeighbourCorrelation: theirs.medianNeighbourCorrelation)
                 }
             }
             if options.includeProbe, let trainLabels = train.labels, let testLabels = test.labels {

@@ -64,6 +64,9 @@ public enum ModelCard {
             if let l = m.locality {
                 s += "| first-layer weights: median share of energy in the best \(l.window)x\(l.window) window | \(fmt(l.windowEnergy, 3)) (PCA's \(l.pcaComponents) components: \(fmt(l.pcaWindowEnergy, 3))) |\n"
                 s += "| first-layer weights: median effective pixels, (sum abs w)^2 / sum w^2 | \(fmt(l.effectivePixels, 0)) (PCA: \(fmt(l.pcaEffectivePixels, 0))) |\n"
+                if let mine = l.neighbourCorrelation, let theirs = l.pcaNeighbourCorrelation {
+                    s += "| first-layer weights: median correlation of adjacent weights (1 smooth, 0 noise) | \(fmt(mine, 3)) (PCA: \(fmt(theirs, 3))) |\n"
+                }
             }
             s += "| training time | \(fmt(m.trainSeconds, 1)) s |\n\n"
         }

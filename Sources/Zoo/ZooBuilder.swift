@@ -78,8 +78,9 @@ public struct ZooBuilder {
                    report.testMSE, report.pcaMSE ?? .nan, report.pcaModelSpaceMSE ?? report.pcaMSE ?? .nan,
                    report.meanCodeActivation, report.deadUnits, report.probeAccuracy ?? .nan, report.rawProbeAccuracy ?? .nan))
         if let l = report.locality {
-            log(String(format: "  locality: %dx%d window energy %.3f (PCA %.3f), effective pixels %.0f (PCA %.0f)",
-                       l.window, l.window, l.windowEnergy, l.pcaWindowEnergy, l.effectivePixels, l.pcaEffectivePixels))
+            log(String(format: "  locality: %dx%d window energy %.3f (PCA %.3f), effective pixels %.0f (PCA %.0f), neighbour correlation %.3f (PCA %.3f)",
+                       l.window, l.window, l.windowEnergy, l.pcaWindowEnergy, l.effectivePixels, l.pcaEffectivePixels,
+                       l.neighbourCorrelation ?? .nan, l.pcaNeighbourCorrelation ?? .nan))
         }
 
         // Draw.

@@ -90,6 +90,33 @@ final class EvaluationTests: XCTestCase {
         XCTAssertEqual(FeatureLocality.windowSide(forImageSide: 8), 2)
     }
 
+    /// Window energy alone rates a few large spikes in a field of noise as "local" (what an
+    /// unregularized model grows on pixels that are almost never lit); the adjacent-weight correlation
+    /// tells such a tile from a real stroke or blob. Expected values computed independently (NumPy).
+    func testNeighbourCorrelationTellsFeaturesFromSpikyNoise() {
+        let side = 28, n = side * side
+        var units = Matrix(rows: 4, cols: n)
+        for y in 3..<10 { for x in 20..<27 { units[0, y * side + x] = 0.5 } }             // a 7x7 square
+        for y in 0..<side { for x in 0..<side { units[1, y * side + x] = (x + y) % 2 == 0 ? 1 : -1 } }   // checkerboard
+        for y in 0..<side { for x in 0..<side {                                             // a round blob, sigma 3
+            let d2 = Double((x - 14) * (x - 14) + (y - 10) * (y - 10))
+            units[2, y * side + x] = Float(exp(-d2 / 18))
+        } }
+        var rng = RandomSource(seed: 11)
+        for i in 0..<n { units[3, i] = Float(rng.nextNormal()) * 0.05 }                     // noise ...
+        for (k, p) in [0, 1, 28, 29, 783].enumerated() { units[3, p] = k % 2 == 0 ? 3 : -3 } // ... and five spikes
+        let m = FeatureLocality(unitsByInputs: units, side: side)
+        XCTAssertEqual(m.neighbourCorrelation[0], 0.847255369928401, accuracy: 1e-6)
+        XCTAssertEqual(m.neighbourCorrelation[1], -1, accuracy: 1e-9)
+        XCTAssertEqual(m.neighbourCorrelation[2], 0.9677967361575484, accuracy: 1e-6)
+        XCTAssertGreaterThan(m.windowEnergy[3], 0.7, "the spikes fool the window")
+        XCTAssertLessThan(abs(m.neighbourCorrelation[3]), 0.1, "but not the correlation")
+        XCTAssertGreaterThan(m.windowEnergy[2], 0.7)
+        var noise = Matrix(rows: 50, cols: n)
+        rng.fillNormal(&noise.data)
+        XCTAssertLessThan(abs(FeatureLocality(unitsByInputs: noise, side: side).medianNeighbourCorrelation), 0.03)
+    }
+
     /// A standard-scaled model is compared with PCA fitted in its own (standardized) space as well as
     /// in pixel space; its weights' locality is reported next to those PCA components'.
     func testModelSpacePCAAndLocalityInTheReport() throws {
@@ -120,6 +147,7 @@ final class EvaluationTests: XCTestCase {
         let expected = FeatureLocality(unitsByInputs: try model.weights(layer: 0).transposed, side: 4)
         XCTAssertEqual(l.windowEnergy, expected.medianWindowEnergy)
         XCTAssertEqual(l.effectivePixels, expected.medianEffectivePixels)
+        XCTAssertEqual(l.neighbourCorrelation, expected.medianNeighbourCorrelation)
         XCTAssertEqual(l.pcaWindowEnergy, FeatureLocality(unitsByInputs: try PCA.fit(z, components: 3).components, side: 4).medianWindowEnergy,
                        accuracy: 1e-9)
     }
