@@ -59,6 +59,16 @@ public struct LocalitySummary: Codable, Equatable, Sendable {
         self.pcaComponents = pcaComponents; self.pcaWindowEnergy = pcaWindowEnergy; self.pcaEffectivePixels = pcaEffectivePixels
         self.neighbourCorrelation = neighbourCorrelation; self.pcaNeighbourCorrelation = pcaNeighbourCorrelation
     }
+
+    /// One line for logs and terminal reports, each statistic next to PCA's.
+    public var summaryLine: String {
+        var s = String(format: "%dx%d window energy %.3f (PCA %.3f), effective pixels %.0f (PCA %.0f)",
+                       window, window, windowEnergy, pcaWindowEnergy, effectivePixels, pcaEffectivePixels)
+        if let mine = neighbourCorrelation, let theirs = pcaNeighbourCorrelation {
+            s += String(format: ", adjacent-weight correlation %.3f (PCA %.3f; noise 0)", mine, theirs)
+        }
+        return s
+    }
 }
 
 /// Measures a trained model the way the zoo's quality bar asks.

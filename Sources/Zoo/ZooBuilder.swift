@@ -77,11 +77,7 @@ public struct ZooBuilder {
         log(String(format: "  test MSE %.5f (PCA %.5f, in the model's space %.5f)  mean activation %.4f  dead %d  probe %.3f (raw %.3f)",
                    report.testMSE, report.pcaMSE ?? .nan, report.pcaModelSpaceMSE ?? report.pcaMSE ?? .nan,
                    report.meanCodeActivation, report.deadUnits, report.probeAccuracy ?? .nan, report.rawProbeAccuracy ?? .nan))
-        if let l = report.locality {
-            log(String(format: "  locality: %dx%d window energy %.3f (PCA %.3f), effective pixels %.0f (PCA %.0f), neighbour correlation %.3f (PCA %.3f)",
-                       l.window, l.window, l.windowEnergy, l.pcaWindowEnergy, l.effectivePixels, l.pcaEffectivePixels,
-                       l.neighbourCorrelation ?? .nan, l.pcaNeighbourCorrelation ?? .nan))
-        }
+        if let l = report.locality { log("  first-layer weights: \(l.summaryLine)") }
 
         // Draw.
         entry.pictures = try Self.drawPictures(run: run, prior: result.codePrior, history: result.history, test: test,

@@ -82,13 +82,7 @@ struct Evaluate: ParsableCommand {
         lines.append(String(format: "mean code activation  %.4f", report.meanCodeActivation)
                      + (report.sparsityTarget.map { String(format: " (target %.3g, off by %.1f%%)", $0, (report.sparsityRelativeError ?? 0) * 100) } ?? ""))
         lines.append("dead units            \(report.deadUnits) of \(report.codeUnits) (never above \(report.deadThreshold))")
-        if let l = report.locality {
-            lines.append(String(format: "weight locality       %dx%d window energy %.3f (PCA %.3f), effective pixels %.0f (PCA %.0f)",
-                                l.window, l.window, l.windowEnergy, l.pcaWindowEnergy, l.effectivePixels, l.pcaEffectivePixels))
-            if let mine = l.neighbourCorrelation, let theirs = l.pcaNeighbourCorrelation {
-                lines.append(String(format: "weight smoothness     adjacent-weight correlation %.3f (PCA %.3f; noise 0)", mine, theirs))
-            }
-        }
+        if let l = report.locality { lines.append("first-layer weights   \(l.summaryLine)") }
         if let p = report.probeAccuracy, let r = report.rawProbeAccuracy {
             lines.append(String(format: "linear probe          codes %.2f%%   raw pixels %.2f%%", p * 100, r * 100))
         }
